@@ -1,0 +1,371 @@
+"""Requests per second of the live surgery floor and the check-in page, next to a bare Flask page.
+
+Builds a fresh SQLite database holding one surgery day as it happens: 500 people booked onto
+the surgery session (about 200 checked in), 50 approved surgeons (40 here), pairings in
+progress and finished. Serves it with gunicorn and, in the same run and with the same worker
+settings, bench/bare_app.py; signs in as the organiser and loads the floor page, its live
+fragment, the check-in search and the full check-in page with wrk (or a Python load
+generator), then prints a table. Also counts the SQL queries of one floor request and one
+check-in search in-process, on this day and on a day a tenth of its size.
+
+    .venv/bin/python bench/day.py [--seconds 8] [--connections 16] [--workers 2] [--threads 4]
+"""
+
+import cProfile
+import datetime as dt
+import io
+import pstats
+import random
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/web.py
+
+import sqlalchemy as sa  # noqa: E402
+from web import (  # noqa: E402
+    HIDDEN,
+    ROOT,
+    SECRET,
+    app_env,
+    flask_command,
+    gunicorn,
+    in_process,
+    load_parser,
+    measure,
+    parsed,
+)
+
+from surgery.auth import services as organisers  # noqa: E402
+from surgery.bookings.models import Booking, Registration  # noqa: E402
+from surgery.database import utcnow  # noqa: E402
+from surgery.day.models import HelpRecord  # noqa: E402
+from surgery.domain.capacity import CONFIRMED  # noqa: E402
+from surgery.domain.tokens import hash_token, manage_token, new_form_key  # noqa: E402
+from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession  # noqa: E402
+from surgery.extensions import db  # noqa: E402
+from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession  # noqa: E402
+from surgery.vocabulary.models import Topic  # noqa: E402
+
+ORGANISER = ("bench-organiser@example.org", "bench-organiser-password")
+SLOW = 0.02  # below this share of the bare page's rate, the floor page is profiled
+FIRST = [
+    "Amira",
+    "Ben",
+    "Cara",
+    "Dev",
+    "Ella",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Iris",
+    "Jon",
+    "Kemi",
+    "Liam",
+    "Maya",
+    "Noor",
+    "Owen",
+    "Priya",
+]
+LAST = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+]
+SEARCH = "kha"  # part of a surname: about one in twelve people
+
+
+@dataclass
+class Day:
+    """What the benchmark needs to know about the seeded day."""
+
+    event_id: int
+    session_id: int
+
+
+# ---------------------------------------------------------------- the day
+
+
+def seed_day(url: str, tmp: Path, people: int, surgeons: int, seed: int = 1) -> Day:
+    """One published event on today, its surgery session under way, all in one transaction."""
+    rng = random.Random(seed)
+    with in_process(url, tmp):
+        organisers.create(*ORGANISER[:1], "Bench Organiser", ORGANISER[1])
+        topics = list(db.session.scalars(sa.select(Topic).order_by(Topic.position)))
+        now = utcnow()
+        event = Event(
+            title="Bench surgery day",
+            city="Leeds",
+            venue_name="Leeds Central Library",
+            status=PUBLISHED,
+            organiser_email=ORGANISER[0],
+        )
+        session = EventSession(
+            kind=SURGERY,
+            title="Surgery space",
+            starts_at=now - dt.timedelta(hours=1),
+            ends_at=now + dt.timedelta(hours=2),
+            capacity=600,
+        )
+        event.sessions.append(session)
+        db.session.add(event)
+
+        here: list[Booking] = []
+        for n in range(people):
+            token_seed = new_form_key()
+            registration = Registration(
+                event=event,
+                name=f"{FIRST[n % len(FIRST)]} {LAST[n * 7 % len(LAST)]}",
+                email=f"person{n}@example.org",
+                help_text="Help with our group's page.",
+                token_seed=token_seed,
+                token_hash=hash_token(manage_token(SECRET, token_seed)),
+                topics=rng.sample(topics, rng.randint(1, 2)),
+            )
+            booking = Booking(registration=registration, session=session, status=CONFIRMED)
+            if n % 5 < 2:  # two in five are here, arrived over the last hour
+                registration.checked_in_at = now - dt.timedelta(seconds=3600 * n / people)
+                here.append(booking)
+            db.session.add_all([registration, booking])
+
+        present: list[Surgeon] = []
+        for n in range(surgeons):
+            token_seed = new_form_key()
+            surgeon = Surgeon(
+                event=event,
+                name=f"Surgeon {n:02d}",
+                email=f"surgeon{n}@example.org",
+                status=APPROVED,
+                capacity=rng.randint(1, 3),
+                token_seed=token_seed,
+                token_hash=hash_token(manage_token(SECRET, token_seed)),
+                topics=rng.sample(topics, min(len(topics), rng.randint(3, 5))),
+            )
+            surgeon.availability.append(SurgeonSession(session=session))
+            if n < surgeons * 4 // 5:  # four in five are here
+                surgeon.arrived_at = now - dt.timedelta(minutes=70 - n)
+                present.append(surgeon)
+            db.session.add(surgeon)
+
+        db.session.flush()  # ids for the pairings
+        # a pairing in progress for one in four surgeons here, three finished per busy surgeon
+        busy = present[: len(present) // 4]
+        for i, surgeon in enumerate(busy):
+            for k in range(4):
+                person = here[(i * 4 + k) % len(here)]
+                started = now - dt.timedelta(minutes=60 - 15 * k)
+                db.session.add(
+                    HelpRecord(
+                        session_id=session.id,
+                        booking=person,
+                        surgeon=surgeon,
+                        topics=[t.name for t in person.registration.topics],
+                        started_at=started,
+                        ended_at=None if k == 3 else started + dt.timedelta(minutes=12),
+                    )
+                )
+        db.session.commit()
+        return Day(event.id, session.id)
+
+
+def make_day(path: Path, tmp: Path, people: int, surgeons: int) -> tuple[str, Day]:
+    """A migrated SQLite database with one seeded day; its URL and the day."""
+    url = f"sqlite:///{path}"
+    flask_command(app_env(url, tmp), "db", "upgrade")
+    return url, seed_day(url, tmp, people, surgeons)
+
+
+def pages(day: Day) -> dict[str, str]:
+    """The benchmarked pages: label -> path."""
+    floor = f"/organise/sessions/{day.session_id}/floor"
+    checkin = f"/organise/events/{day.event_id}/checkin"
+    return {
+        "floor page": floor,
+        "floor live fragment": floor + "/live",
+        f"check-in search ?q={SEARCH}": f"{checkin}?q={SEARCH}",
+        "check-in page, everyone": checkin,
+    }
+
+
+# ---------------------------------------------------------------- in-process figures
+
+
+def signed_in_client(app):
+    """A test client with the organiser's session."""
+    client = app.test_client()
+    organiser = organisers.find(ORGANISER[0])
+    with client.session_transaction() as session:
+        session["_user_id"] = str(organiser.id)
+        session["_fresh"] = True
+    return client
+
+
+def queries_per_request(url: str, tmp: Path, day: Day) -> dict[str, tuple[int, int]]:
+    """Per page: (SQL statements of one request after a warm-up, bytes of the page)."""
+    counts = {}
+    with in_process(url, tmp) as app:
+        client = signed_in_client(app)
+        for label, path in list(pages(day).items())[::2]:  # the floor page and the search
+            assert client.get(path).status_code == 200, path
+            statements: list[str] = []
+
+            def record(_conn, _cursor, statement, *_args, statements=statements):
+                statements.append(statement)
+
+            sa.event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                size = len(client.get(path).data)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", record)
+            skip = {"BEGIN", "COMMIT", "ROLLBACK"}
+            counts[label] = (sum(s.split()[0].upper() not in skip for s in statements), size)
+    return counts
+
+
+def profile_floor(url: str, tmp: Path, day: Day, requests: int = 20) -> str:
+    """The top of a cProfile of floor requests, by cumulative time."""
+    with in_process(url, tmp) as app:
+        client = signed_in_client(app)
+        path = pages(day)["floor page"]
+        client.get(path)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            client.get(path)
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- over HTTP
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def sign_in(base: str) -> str:
+    """POST /login with the CSRF token from GET /login; the signed-in session cookie."""
+    with urllib.request.urlopen(base + "/login", timeout=10) as page:
+        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        csrf = dict(HIDDEN.findall(page.read().decode()))["csrf_token"]
+    body = urllib.parse.urlencode(
+        {"csrf_token": csrf, "email": ORGANISER[0], "password": ORGANISER[1]}
+    )
+    request = urllib.request.Request(
+        base + "/login", data=body.encode(), headers={"Cookie": cookie}
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect()).open(request, timeout=10)
+    except urllib.error.HTTPError as answer:
+        with answer:
+            if answer.code == 303:
+                cookies = answer.headers.get_all("Set-Cookie") or []
+                return next(c.split(";", 1)[0] for c in cookies if c.startswith("session="))
+            raise RuntimeError(f"login answered {answer.code}") from None
+    raise RuntimeError("login did not redirect")
+
+
+def check_pages(base: str, cookie: str, day: Day) -> None:
+    """Each page must answer 200 to the signed-in cookie (a redirect to /login would count as
+    a success for wrk)."""
+    opener = urllib.request.build_opener(_NoRedirect())
+    for path in pages(day).values():
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+        with opener.open(request, timeout=30) as page:
+            if page.status != 200:
+                raise RuntimeError(f"{path} answered {page.status}")
+
+
+# ---------------------------------------------------------------- the run
+
+
+def main() -> None:
+    parser = load_parser(__doc__)
+    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--surgeons", type=int, default=50)
+    parser.add_argument("--profile", action="store_true", help="profile the floor page anyway")
+    args = parsed(parser)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="surgery-bench-day-") as name:
+        tmp = Path(name)
+        url, day = make_day(tmp / "day.sqlite3", tmp, args.people, args.surgeons)
+        small_people, small_surgeons = args.people // 10, max(1, args.surgeons // 10)
+        small_url, small_day = make_day(tmp / "small.sqlite3", tmp, small_people, small_surgeons)
+        queries = {
+            (args.people, args.surgeons): queries_per_request(url, tmp, day),
+            (small_people, small_surgeons): queries_per_request(small_url, tmp, small_day),
+        }
+
+        env = app_env(url, tmp)
+        log = tmp / "servers.log"
+        with (
+            gunicorn("surgery:create_app()", ROOT, env, args, log) as app_base,
+            gunicorn("bare_app:app", ROOT / "bench", env, args, log) as bare_base,
+        ):
+            cookie = sign_in(app_base)
+            check_pages(app_base, cookie, day)
+            signed_in = {"Cookie": cookie}
+            results = [measure("bare Flask page", bare_base + "/", args, tmp)]
+            for label, path in pages(day).items():
+                results.append(measure(label, app_base + path, args, tmp, headers=signed_in))
+            results.append(measure("bare Flask page, again", bare_base + "/", args, tmp))
+        server_errors = [line for line in log.read_text().splitlines() if "Error" in line]
+        bare = (results[0].rps + results[-1].rps) / 2
+        floor_ratio = results[1].rps / bare
+        profile = profile_floor(url, tmp, day) if args.profile or floor_ratio < SLOW else ""
+    print_table(args, results, bare, queries, server_errors, time.monotonic() - started)
+    if profile:
+        print(f"\nThe floor page, profiled in-process (20 requests):\n{profile}")
+
+
+def print_table(args, results, bare, queries, server_errors, elapsed) -> None:
+    """The figures, with each page's rate as a share of the bare page's."""
+    tool = f"wrk, {args.wrk_threads} threads" if args.use_wrk else "Python load generator"
+    print()
+    print(
+        f"gunicorn gthread, {args.workers} workers x {args.threads} threads, both apps; "
+        f"{tool}, {args.connections} connections, {args.seconds:g} s per page "
+        f"after {args.warmup:g} s warm-up; SQLite; {args.people} people booked, "
+        f"{args.surgeons} surgeons"
+    )
+    print()
+    print(
+        f"{'page (signed in as organiser)':<34} {'requests/s':>11} {'vs bare':>8} {'requests':>9} {'bad':>5}"
+    )
+    print("-" * 71)
+    for r in results:
+        print(f"{r.label:<34} {r.rps:>11.1f} {r.rps / bare:>8.2f} {r.requests:>9} {r.bad:>5}")
+    print("-" * 71)
+    print("vs bare: the rate over the mean of the two bare runs; bad: errors or 4xx/5xx answers")
+    print()
+    print("SQL queries per request, in-process, page cache off:")
+    for (people, surgeons), counts in queries.items():
+        figures = ", ".join(f"{label}: {n} ({size:,} bytes)" for label, (n, size) in counts.items())
+        print(f"  {people:>4} people, {surgeons:>3} surgeons -> {figures}")
+    by_page = list(zip(*(tuple(n for n, _ in c.values()) for c in queries.values()), strict=True))
+    same = all(len(set(row)) == 1 for row in by_page)
+    print("  -> " + ("does not grow with people" if same else "GROWS with people"))
+    if server_errors:
+        print(f"Server errors logged: {len(server_errors)}, first: {server_errors[0]}")
+    print(f"Total run time: {elapsed:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

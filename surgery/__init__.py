@@ -1,0 +1,75 @@
+"""Surgery: run social media surgeries."""
+
+from flask import Flask
+
+from surgery import config, database, errors, templating
+from surgery.extensions import csrf, db, login_manager, migrate
+from surgery.extensions import mail as mail_extension
+from surgery.mail import outbox
+from surgery.page_cache import PageCache
+from surgery.routing import IdConverter
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config.load(app, test_config)
+    app.url_map.converters["int"] = IdConverter
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    outbox.register(app)
+    templating.register(app)
+    register_commands(app)
+    if app.config["PAGE_CACHE_SECONDS"] > 0:
+        app.wsgi_app = PageCache(app.wsgi_app, app.config["PAGE_CACHE_SECONDS"])
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension to this app."""
+    db.init_app(app)
+    database.init_engine(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    mail_extension.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each area's URLs."""
+    from surgery.auth.views import bp as auth_bp
+    from surgery.bookings.views import bp as bookings_bp
+    from surgery.day.checkin_views import bp as checkin_bp
+    from surgery.day.floor_views import bp as floor_bp
+    from surgery.day.kiosk_views import bp as kiosk_bp
+    from surgery.day.report_views import bp as reports_bp
+    from surgery.events.views import bp as events_bp
+    from surgery.feeds.views import bp as feeds_bp
+    from surgery.mail.views import bp as outbox_bp
+    from surgery.matching.views import bp as matching_bp
+    from surgery.organise.views import bp as organise_bp
+    from surgery.surgeons.organiser_views import bp as surgeon_admin_bp
+    from surgery.surgeons.views import bp as surgeons_bp
+    from surgery.vocabulary.views import bp as vocabulary_bp
+
+    public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, auth_bp, kiosk_bp, reports_bp)
+    organisers = (organise_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp, matching_bp)
+    on_the_day = (checkin_bp, floor_bp)
+    for bp in public + organisers + on_the_day:
+        app.register_blueprint(bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the flask commands (demo data, organisers)."""
+    from surgery.cli import demo_command, organisers
+    from surgery.mail.cli import mail_group
+
+    app.cli.add_command(demo_command)
+    app.cli.add_command(organisers)
+    app.cli.add_command(mail_group)

@@ -1,0 +1,33 @@
+"""Sign-in form."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class LoginForm(FlaskForm):
+    """An organiser's email and password."""
+
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=200)]
+    )
+
+
+class DoorLoginForm(FlaskForm):
+    """A check-in-only login for a door volunteer."""
+
+    name = StringField(
+        "Their name", validators=[DataRequired("Enter their name."), Length(max=120)]
+    )
+    email = EmailField(
+        "Their email address",
+        validators=[
+            DataRequired("Enter their email address."),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+        ],
+    )
+    password = PasswordField(
+        "A password for them (at least 10 characters)",
+        validators=[DataRequired("Choose a password."), Length(min=10, max=200)],
+    )

@@ -1,0 +1,1 @@
+"""Registrations and bookings: booking sessions and managing them from a private link."""

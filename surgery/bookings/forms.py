@@ -1,0 +1,90 @@
+"""Booking and manage-link forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from surgery.bookings.services import AboutYou
+from surgery.domain.access import ACCESS_NEEDS
+from surgery.domain.languages import parse as parse_languages
+from surgery.forms import MultiCheckboxField, choices
+
+
+class AboutYouForm(FlaskForm):
+    """Who you are, what you want help with and what you need to take part."""
+
+    topics = MultiCheckboxField(
+        "What would you like help with?", coerce=int, validators=[Optional()]
+    )
+    help_text = TextAreaField(
+        "Tell us more about what you would like help with (optional)",
+        validators=[Optional(), Length(max=2000)],
+    )
+    role_tags = MultiCheckboxField("About you (optional)", coerce=int, validators=[Optional()])
+    access_needs = MultiCheckboxField(
+        "What do you need to take part? (optional)",
+        choices=choices(ACCESS_NEEDS.items()),
+        validators=[Optional()],
+    )
+    access_other = TextAreaField(
+        "Anything else we can do to help you take part (optional)",
+        validators=[Optional(), Length(max=1000)],
+    )
+    wants_lived_experience = BooleanField(
+        "I would like my surgeon to have lived experience of mental health difficulties, "
+        "if possible"
+    )
+    languages = StringField(
+        "Languages besides English you would like help in, such as BSL (optional)",
+        validators=[Optional(), Length(max=200)],
+    )
+    consent = BooleanField(
+        "I agree that you can store my answers about me and my access needs, "
+        "and show them only to the organisers of this surgery"
+    )
+    share_with_surgeon = BooleanField(
+        "My surgeon may see my answers about me and my access needs too, so they can "
+        "prepare (only if you ticked the box above)"
+    )
+
+    def set_vocabularies(self, role_tags, topics) -> None:
+        """Offer the organiser's current role tags and topics."""
+        self.role_tags.choices = choices((t.id, t.name) for t in role_tags)
+        self.topics.choices = choices((t.id, t.name) for t in topics)
+
+    def about(self) -> AboutYou:
+        """The answers as plain data."""
+        return AboutYou(
+            role_tag_ids=self.role_tags.data or [],
+            topic_ids=self.topics.data or [],
+            help_text=self.help_text.data or "",
+            access_needs=self.access_needs.data or [],
+            access_other=self.access_other.data or "",
+            consent=bool(self.consent.data),
+            share_with_surgeon=bool(self.share_with_surgeon.data),
+            wants_lived_experience=bool(self.wants_lived_experience.data),
+            languages=parse_languages(self.languages.data or ""),
+        )
+
+
+class BookingForm(AboutYouForm):
+    """Book one or more sessions of a surgery day."""
+
+    name = StringField(
+        "Your name or a nickname",
+        validators=[DataRequired("Enter your name or a nickname."), Length(max=120)],
+    )
+    email = EmailField(
+        "Your email address",
+        validators=[
+            DataRequired("Enter your email address, so we can send your booking."),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    sessions = MultiCheckboxField(
+        "Which sessions would you like to book?",
+        coerce=int,
+        validators=[DataRequired("Choose at least one session to book.")],
+    )
+    form_key = HiddenField()

@@ -1,0 +1,334 @@
+"""Booking, cancelling and the waiting list.
+
+Every change to a session's bookings first locks the event's row, so bookings for one
+event are made one at a time: places are counted and taken in the same transaction and
+nothing is overbooked (PostgreSQL: FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE).
+Services flush and raise; the caller commits once.
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from surgery.bookings.models import Booking, Registration
+from surgery.database import by_token, lock_row, utcnow
+from surgery.domain import capacity
+from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
+from surgery.domain.errors import NotBookable, NotFound
+from surgery.domain.tokens import hash_token, manage_token, new_form_key
+from surgery.events.models import CANCELLED as EVENT_CANCELLED
+from surgery.events.models import Event, EventSession
+from surgery.extensions import db
+from surgery.mail import notices
+from surgery.vocabulary.models import RoleTag, Topic
+from surgery.vocabulary.services import terms
+
+
+@dataclass
+class AboutYou:
+    """What a person tells us about themselves, as plain data from a form."""
+
+    role_tag_ids: list[int] = field(default_factory=list)
+    topic_ids: list[int] = field(default_factory=list)
+    help_text: str = ""
+    access_needs: list[str] = field(default_factory=list)
+    access_other: str = ""
+    consent: bool = False
+    share_with_surgeon: bool = False
+    wants_lived_experience: bool = False
+    languages: list[str] = field(default_factory=list)
+
+    @property
+    def has_sensitive(self) -> bool:
+        """True if it holds answers we may keep only with consent."""
+        return bool(
+            self.role_tag_ids
+            or self.access_needs
+            or self.access_other.strip()
+            or self.wants_lived_experience
+        )
+
+
+@dataclass
+class BookingRequest:
+    """A filled-in booking form."""
+
+    name: str
+    email: str
+    session_ids: list[int]
+    about: AboutYou
+    form_key: str
+
+
+@dataclass
+class BookingOutcome:
+    """What booking did: the registration, and its token when this form created it."""
+
+    registration: Registration
+    token: str | None
+    added: list[Booking]
+    already: list[Booking]
+    sensitive_dropped: bool
+
+
+def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
+    """Book the chosen sessions of one event for one person, or find their booking."""
+    event = lock_row(Event, event_id)
+    if event is None or not event.is_published:
+        raise NotFound("This surgery day is not open for booking.")
+    sessions = _bookable_sessions(event, req.session_ids)
+    seed = req.form_key
+    token = manage_token(secret, seed)
+    email = req.email.strip().lower()
+    registration = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id, Registration.email == email
+        )
+    ).one_or_none()
+    is_new = registration is None
+    if is_new:
+        if by_token(Registration, token):  # the same form sent again with another email
+            seed = new_form_key()
+            token = manage_token(secret, seed)
+        registration = Registration(event=event, name=req.name.strip(), email=email)
+        registration.token_seed, registration.token_hash = seed, hash_token(token)
+        apply_about(registration, req.about)
+        db.session.add(registration)
+    elif registration.token_hash != hash_token(token):
+        token = None  # booked before from another form: the link stays private
+    added, already = [], []
+    for session in sessions:
+        existing = _booking_for(registration, session)
+        if existing is not None and existing.status != CANCELLED:
+            already.append(existing)
+        else:
+            added.append(_place(registration, session, existing))
+    db.session.flush()
+    for booking, placement in added:
+        if placement.status == CONFIRMED:
+            notices.notify(notices.CONFIRMED, [booking])
+        else:
+            notices.notify(notices.WAITLISTED, [booking], position=placement.position)
+    added = [booking for booking, _ in added]
+    dropped = is_new and req.about.has_sensitive and not req.about.consent
+    return BookingOutcome(registration, token, added, already, dropped)
+
+
+def _bookable_sessions(event: Event, session_ids: list[int]) -> list[EventSession]:
+    """The chosen sessions, each checked to be open for booking."""
+    chosen = [s for s in event.sessions if s.id in set(session_ids)]
+    if not chosen:
+        raise NotBookable("Choose at least one session to book.")
+    now = utcnow()
+    for session in chosen:
+        if not session.needs_booking:
+            raise NotBookable(f"{session.title} needs no booking: just come along.")
+        if session.starts_at <= now:
+            raise NotBookable(f"{session.title} has already started.")
+    return chosen
+
+
+def _booking_for(registration: Registration, session: EventSession) -> Booking | None:
+    """This registration's booking for a session, if any."""
+    return next((b for b in registration.bookings if b.session_id == session.id), None)
+
+
+def _place(registration: Registration, session: EventSession, booking: Booking | None):
+    """Give the registration a place or a queue position in a session; return both."""
+    db.session.flush()
+    confirmed, waiting = _counts(session.id)
+    placement = capacity.place_new_booking(session.capacity or 0, confirmed, waiting)
+    if booking is None:
+        booking = Booking(session=session)
+        registration.bookings.append(booking)
+    else:
+        booking.ical_sequence += 1  # booked again after a cancellation: a newer invite
+    booking.status = placement.status
+    booking.queue_key = next_queue_key(session.id)
+    return booking, placement
+
+
+def _counts(session_id: int) -> tuple[int, int]:
+    """Confirmed and waiting bookings in a session."""
+    rows = dict(
+        db.session.execute(
+            sa.select(Booking.status, sa.func.count())
+            .where(Booking.session_id == session_id)
+            .group_by(Booking.status)
+        ).all()
+    )
+    return rows.get(CONFIRMED, 0), rows.get(WAITLISTED, 0)
+
+
+def next_queue_key(session_id: int) -> int:
+    """A queue key after every other in the session."""
+    query = sa.select(sa.func.max(Booking.queue_key)).where(Booking.session_id == session_id)
+    return (db.session.scalar(query) or 0) + 1
+
+
+def apply_about(registration: Registration, about: AboutYou) -> None:
+    """Store what the person told us; sensitive answers only with their consent."""
+    registration.topics = terms(Topic, about.topic_ids)
+    registration.help_text = about.help_text.strip()
+    registration.languages = list(about.languages)
+    registration.consent_sensitive = about.consent
+    registration.share_with_surgeon = about.consent and about.share_with_surgeon
+    if about.consent:
+        registration.consent_at = registration.consent_at or utcnow()
+        registration.role_tags = terms(RoleTag, about.role_tag_ids)
+        registration.access_needs = list(about.access_needs)
+        registration.access_other = about.access_other.strip()
+        registration.wants_lived_experience = about.wants_lived_experience
+    else:
+        registration.wants_lived_experience = False
+        registration.consent_at = None
+        registration.role_tags = []
+        registration.access_needs = []
+        registration.access_other = ""
+
+
+def registration_for_token(token: str) -> Registration:
+    """The registration a manage link belongs to."""
+    registration = by_token(Registration, token)
+    if registration is None:
+        raise NotFound("This link does not match a booking. Check it was copied whole.")
+    return registration
+
+
+def lock_event_of(registration: Registration) -> None:
+    """Take the event's lock before changing any of its bookings."""
+    lock_row(Event, registration.event_id)
+    db.session.refresh(registration)
+
+
+def cancel(booking: Booking) -> list[Booking]:
+    """Cancel one booking; return those promoted from the waiting list into its place."""
+    lock_event_of(booking.registration)
+    if booking.status == CANCELLED:
+        return []
+    if booking.status == CONFIRMED:
+        booking.ical_sequence += 1
+        notices.notify(notices.CANCELLED, [booking])
+    booking.status = CANCELLED
+    db.session.flush()
+    return refill(booking.session)
+
+
+def cancel_all(registration: Registration) -> list[Booking]:
+    """Cancel every booking of a registration; return who was promoted."""
+    promoted = []
+    for booking in registration.active_bookings:
+        promoted += cancel(booking)
+    return promoted
+
+
+def refill(session: EventSession) -> list[Booking]:
+    """Promote the first in line into any free places (the event must be locked).
+
+    Nobody is promoted into a cancelled day: they would be invited to something not happening.
+    """
+    if session.capacity is None or session.event.status == EVENT_CANCELLED:
+        return []
+    queue = waiting_list(session.id)
+    confirmed, _ = _counts(session.id)
+    ids = capacity.to_promote(session.capacity, confirmed, [b.id for b in queue])
+    promoted = [b for b in queue if b.id in set(ids)]
+    for booking in promoted:
+        booking.status = CONFIRMED
+    db.session.flush()
+    notices.notify(notices.PROMOTED, promoted)
+    return promoted
+
+
+def announce_change(sessions: list[EventSession], kind: str = notices.UPDATED) -> int:
+    """Send everyone confirmed in these sessions a newer invite (update or cancellation)."""
+    bookings = list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.session_id.in_([s.id for s in sessions]), Booking.status == CONFIRMED)
+            .options(selectinload(Booking.registration))
+            .order_by(Booking.id)
+        )
+    )
+    for booking in bookings:
+        booking.ical_sequence += 1
+    for session in sessions:
+        session.ical_sequence += 1
+    db.session.flush()
+    notices.notify(kind, bookings)
+    return len(bookings)
+
+
+def waiting_list(session_id: int) -> list[Booking]:
+    """The session's waiting list, first in line first."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.session_id == session_id, Booking.status == WAITLISTED)
+            .order_by(Booking.queue_key, Booking.id)
+        )
+    )
+
+
+def move_up(booking: Booking) -> None:
+    """Move a waiting booking one place nearer the front of its queue."""
+    lock_event_of(booking.registration)
+    if booking.status != WAITLISTED:
+        raise NotBookable("Only someone on the waiting list can be moved up.")
+    queue = waiting_list(booking.session_id)
+    keys = [b.queue_key for b in queue]
+    order = capacity.swap_up([b.id for b in queue], booking.id)
+    by_id = {b.id: b for b in queue}
+    # give the keys out again in the new order; keys stay unique and increasing
+    for key, booking_id in zip(sorted(keys), order, strict=True):
+        by_id[booking_id].queue_key = key
+    db.session.flush()
+
+
+def waiting_positions(registration: Registration) -> dict[int, int]:
+    """Waiting-list position of each of this registration's waiting bookings."""
+    result = {}
+    for booking in registration.bookings:
+        if booking.status == WAITLISTED:
+            queue = [b.id for b in waiting_list(booking.session_id)]
+            result[booking.id] = capacity.positions(queue)[booking.id]
+    return result
+
+
+@dataclass(frozen=True)
+class Places:
+    """Bookings in one session, as counts."""
+
+    capacity: int | None
+    confirmed: int = 0
+    waiting: int = 0
+
+    @property
+    def left(self) -> int | None:
+        """Places still free, or None where no booking is needed."""
+        return (
+            None if self.capacity is None else capacity.places_left(self.capacity, self.confirmed)
+        )
+
+    @property
+    def full(self) -> bool:
+        """True when the next booking joins the waiting list."""
+        return self.capacity is not None and (self.left == 0 or self.waiting > 0)
+
+
+def places_by_session(sessions: list[EventSession]) -> dict[int, Places]:
+    """Confirmed and waiting counts for many sessions in one query."""
+    counts: dict[int, dict[str, int]] = {s.id: {} for s in sessions}
+    if counts:
+        rows = db.session.execute(
+            sa.select(Booking.session_id, Booking.status, sa.func.count())
+            .where(Booking.session_id.in_(counts), Booking.status.in_([CONFIRMED, WAITLISTED]))
+            .group_by(Booking.session_id, Booking.status)
+        )
+        for session_id, status, n in rows:
+            counts[session_id][status] = n
+    return {
+        s.id: Places(s.capacity, counts[s.id].get(CONFIRMED, 0), counts[s.id].get(WAITLISTED, 0))
+        for s in sessions
+    }

@@ -1,0 +1,182 @@
+"""Booking a surgery day, and the private manage link."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from surgery.bookings import services
+from surgery.bookings.forms import AboutYouForm, BookingForm
+from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.languages import as_text
+from surgery.domain.tokens import is_form_key, new_form_key
+from surgery.events.services import published_event
+from surgery.extensions import db
+from surgery.forms import choices
+from surgery.qr import qr_image
+from surgery.vocabulary import services as vocabulary
+from surgery.vocabulary.models import RoleTag, Topic
+
+bp = Blueprint("bookings", __name__)
+
+
+@bp.route("/events/<int:event_id>/book", methods=["GET", "POST"])
+def book(event_id: int):
+    """The booking form; one submit books every chosen session."""
+    event = published_event(event_id)
+    if event is None or not event.is_published:
+        abort(404)
+    form = BookingForm()
+    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    bookable = [s for s in event.sessions if s.needs_booking]
+    form.sessions.choices = choices((s.id, s.title) for s in bookable)
+    if request.method == "GET":
+        form.form_key.data = new_form_key()
+        chosen = request.args.get("session", type=int)
+        form.sessions.data = (
+            [chosen] if chosen else ([bookable[0].id] if len(bookable) == 1 else [])
+        )
+    elif not is_form_key(form.form_key.data):
+        form.form_key.data = new_form_key()
+    if form.validate_on_submit():
+        try:
+            outcome = services.book(event.id, _request_from(form), current_app.secret_key)
+        except DomainError as error:
+            db.session.rollback()
+            form.sessions.errors.append(str(error))
+        else:
+            db.session.commit()
+            return _after_booking(outcome)
+    places = services.places_by_session(event.sessions)
+    page = render_template("bookings/book.html", event=event, form=form, places=places)
+    return page, 400 if form.errors else 200
+
+
+def _request_from(form: BookingForm) -> services.BookingRequest:
+    """The form's answers as plain data for the service."""
+    return services.BookingRequest(
+        name=form.name.data,
+        email=form.email.data,
+        session_ids=form.sessions.data,
+        about=form.about(),
+        form_key=form.form_key.data,
+    )
+
+
+def _after_booking(outcome: services.BookingOutcome):
+    """Show the confirmation, or the existing booking when this email had one."""
+    if outcome.token is None:
+        return render_template("bookings/already.html", outcome=outcome)
+    if outcome.sensitive_dropped:
+        flash(
+            "We did not keep your answers about you and your access needs, because you did not "
+            "agree to us storing them. You can add them from this page at any time.",
+            "info",
+        )
+    return redirect(url_for("bookings.confirmation", token=outcome.token), code=303)
+
+
+@bp.get("/bookings/<token>/confirmed")
+def confirmation(token: str):
+    """Thanks, what was booked and the private link to keep."""
+    registration = registration_or_404(token)
+    return render_template(
+        "bookings/confirmation.html",
+        registration=registration,
+        token=token,
+        positions=services.waiting_positions(registration),
+    )
+
+
+@bp.get("/bookings/<token>")
+def manage(token: str):
+    """Everything about one booking, with ways to change or cancel it."""
+    registration = registration_or_404(token)
+    form = AboutYouForm(obj=registration)
+    _fill_about_form(form, registration)
+    return _manage_page(registration, token, form)
+
+
+@bp.post("/bookings/<token>/about")
+def update_about(token: str):
+    """Change what the person told us about themselves and their needs."""
+    registration = registration_or_404(token)
+    form = AboutYouForm()
+    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    if not form.validate():
+        return _manage_page(registration, token, form), 400
+    services.apply_about(registration, form.about())
+    db.session.commit()
+    flash("Your answers are saved.", "success")
+    return redirect(url_for("bookings.manage", token=token), code=303)
+
+
+@bp.post("/bookings/<token>/cancel/<int:booking_id>")
+def cancel(token: str, booking_id: int):
+    """Cancel one session, or leave its waiting list."""
+    registration = registration_or_404(token)
+    booking = next((b for b in registration.bookings if b.id == booking_id), None)
+    if booking is None:
+        abort(404)
+    title = booking.session.title
+    services.cancel(booking)
+    db.session.commit()
+    flash(f"Cancelled: {title}.", "success")
+    return redirect(url_for("bookings.manage", token=token), code=303)
+
+
+@bp.post("/bookings/<token>/cancel-all")
+def cancel_all(token: str):
+    """Cancel every session of this booking."""
+    registration = registration_or_404(token)
+    services.cancel_all(registration)
+    db.session.commit()
+    flash("All your sessions are cancelled. Thank you for letting us know.", "success")
+    return redirect(url_for("bookings.manage", token=token), code=303)
+
+
+@bp.get("/bookings/<token>/checkin-qr.svg")
+def checkin_qr(token: str):
+    """The QR code of the person's check-in code, to show at the door."""
+    registration = registration_or_404(token)
+    url = url_for("checkin.scan", code=registration.checkin_code, _external=True)
+    response = Response(qr_image(url, "svg"), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def registration_or_404(token: str):
+    """The registration behind a manage link; a wrong or tampered link is a 404."""
+    try:
+        registration = services.registration_for_token(token)
+    except NotFound:
+        abort(404)
+    return registration
+
+
+def _fill_about_form(form: AboutYouForm, registration) -> None:
+    """Show the stored answers in the form."""
+    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    form.role_tags.data = [t.id for t in registration.role_tags]
+    form.topics.data = [t.id for t in registration.topics]
+    form.consent.data = registration.consent_sensitive
+    form.share_with_surgeon.data = registration.share_with_surgeon
+    form.languages.data = as_text(registration.languages or [])
+
+
+def _manage_page(registration, token: str, form: AboutYouForm):
+    """Render the manage page with the given needs form."""
+    return render_template(
+        "bookings/manage.html",
+        registration=registration,
+        token=token,
+        form=form,
+        positions=services.waiting_positions(registration),
+    )

@@ -1,0 +1,100 @@
+"""Every setting with its default, in one place.
+
+Order of precedence: these defaults, then ``instance/config.py``, then environment
+variables (``SURGERY_<NAME>``, plus ``DATABASE_URL``), then a test config.
+"""
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    """Defaults that suit `make run` on a fresh machine."""
+
+    SQLALCHEMY_DATABASE_URI = None  # filled in with a SQLite file under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_SECONDS = 30
+    WTF_CSRF_TIME_LIMIT = None  # a half-filled form must not expire over lunch
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    DEFAULT_TIMEZONE = "Europe/London"
+    SITE_NAME = "Social Media Surgery"
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "surgery@localhost"
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise send nothing while TESTING
+    MAIL_SEND_TIMEOUT_SECONDS = 5
+    MAIL_SEND_AFTER_REQUEST = True  # try at once after the commit; the worker does the rest
+    MAIL_AFTER_REQUEST_LIMIT = 20
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_OUTBOX_FOLDER = None  # .eml files go to instance/outbox when no MAIL_SERVER
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PAGE_CACHE_SECONDS = 3.0  # anonymous copies of public pages; 0 turns the cache off
+
+
+# Settings read from the environment, with the type to convert them to.
+ENV_SETTINGS = {
+    "SECRET_KEY": str,
+    "SITE_NAME": str,
+    "DEFAULT_TIMEZONE": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_MAX_ATTEMPTS": int,
+    "MAIL_OUTBOX_FOLDER": str,
+    "PUBLIC_BASE_URL": str,
+    "PAGE_CACHE_SECONDS": float,
+}
+
+
+def load(app, test_config=None):
+    """Fill app.config from defaults, instance/config.py, the environment and test_config."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, convert in ENV_SETTINGS.items():
+        value = os.environ.get(f"SURGERY_{name}")
+        if value is not None:
+            app.config[name] = convert(value)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        db_path = Path(app.instance_path) / "surgery.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// URLs, as hosting platforms give them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read this install's secret key, generating it on first start."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        # link() fails if another worker got there first, so every worker ends with one key
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, key_file)
+        draft.unlink()
+    return key_file.read_text().strip()

@@ -1,0 +1,90 @@
+"""Database behaviour shared by every model: UTC times and SQLite's locking."""
+
+import datetime as dt
+import sqlite3
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy.types import TypeDecorator
+
+from surgery.domain.tokens import hash_token
+from surgery.extensions import db
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware in UTC; a callable for column defaults."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite stores it naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Store UTC; refuse naive values, which would be ambiguous."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is stored")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        """Give back an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def init_engine(app) -> None:
+    """Set up SQLite so writers queue instead of failing with 'database is locked'."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    timeout = app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record):
+        # SQLAlchemy emits BEGIN itself (below) instead of pysqlite's implicit one
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")
+
+
+def reads_only() -> bool:
+    """True inside a GET-like request: its transaction need not take the write lock.
+
+    Any other transaction starts with BEGIN IMMEDIATE, so a read-then-write on SQLite
+    waits its turn up front instead of failing to upgrade its lock later.
+    """
+    if not has_request_context():
+        return False
+    return request.method in READ_ONLY_METHODS
+
+
+def by_token(model, token: str):
+    """The row (a registration or a surgeon) a private manage token belongs to, if any."""
+    query = sa.select(model).where(model.token_hash == hash_token(token))
+    return db.session.scalars(query).one_or_none()
+
+
+def lock_row(model, row_id: int):
+    """Load one row with a row lock (FOR UPDATE on PostgreSQL; SQLite is already locked)."""
+    return db.session.scalars(
+        sa.select(model).where(model.id == row_id).with_for_update()
+    ).one_or_none()

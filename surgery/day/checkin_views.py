@@ -1,0 +1,131 @@
+"""Check-in at the door: search, one tap to arrive or undo, codes, paper sheet, attendance."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from surgery.bookings.models import Registration
+from surgery.day import services
+from surgery.day.forms import CodeForm
+from surgery.events.models import Event
+from surgery.events.services import Filters, upcoming_events
+from surgery.extensions import db
+
+bp = Blueprint("checkin", __name__, url_prefix="/organise")
+
+# GET   /organise/checkin                                events (a door volunteer starts here)
+# GET   /organise/events/<id>/checkin                    page (?q= to search)
+# POST  /organise/events/<id>/checkin/<rid>/arrive       arrive
+# POST  /organise/events/<id>/checkin/<rid>/undo         undo
+# POST  /organise/events/<id>/checkin/code               typed code
+# GET   /organise/checkin/<code>                         scan (the QR code's address)
+# GET   /organise/events/<id>/sign-in-sheet             sheet (to print)
+# GET,POST /organise/events/<id>/attendance             attendance (from the sheet)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Organisers and door volunteers (check-in-only logins)."""
+
+
+@bp.get("/checkin")
+def events():
+    """Days to check people in for: those still to come or running, soonest first."""
+    return render_template("day/checkin_events.html", events=upcoming_events(Filters(), "UTC"))
+
+
+@bp.get("/events/<int:event_id>/checkin")
+def page(event_id: int):
+    """Everyone expected, searchable by name, with the counts."""
+    event = db.get_or_404(Event, event_id)
+    search = request.args.get("q", "")
+    return render_template(
+        "day/checkin.html",
+        event=event,
+        people=services.people(event, search),
+        counts=services.counts(event),
+        search=search,
+        code_form=CodeForm(),
+    )
+
+
+@bp.post("/events/<int:event_id>/checkin/<int:registration_id>/arrive")
+def arrive(event_id: int, registration_id: int):
+    """Mark someone arrived."""
+    registration = _registration_or_404(event_id, registration_id)
+    services.check_in(registration)
+    db.session.commit()
+    flash(f"{registration.name} is here.", "success")
+    return _back(event_id)
+
+
+@bp.post("/events/<int:event_id>/checkin/<int:registration_id>/undo")
+def undo(event_id: int, registration_id: int):
+    """Undo an arrival marked by mistake."""
+    registration = _registration_or_404(event_id, registration_id)
+    services.undo_check_in(registration)
+    db.session.commit()
+    flash(f"{registration.name} is no longer marked as here.", "success")
+    return _back(event_id)
+
+
+@bp.post("/events/<int:event_id>/checkin/code")
+def typed_code(event_id: int):
+    """Check someone in by the code on their email or phone."""
+    event = db.get_or_404(Event, event_id)
+    form = CodeForm()
+    registration = services.by_code(form.code.data or "") if form.validate() else None
+    if registration is None or registration.event_id != event.id:
+        flash("No booking for this day has that code. Check it, or search by name.", "error")
+        return _back(event_id)
+    services.check_in(registration)
+    db.session.commit()
+    flash(f"{registration.name} is here.", "success")
+    return _back(event_id)
+
+
+@bp.get("/checkin/<code>")
+def scan(code: str):
+    """The address inside the QR code: who it is, with one tap to mark them arrived.
+
+    Opening a link changes nothing (link previews and prefetching open links too).
+    """
+    registration = services.by_code(code)
+    if registration is None:
+        abort(404)
+    return render_template("day/scan.html", registration=registration)
+
+
+@bp.get("/events/<int:event_id>/sign-in-sheet")
+def sheet(event_id: int):
+    """A sheet to print, for when the wifi fails."""
+    event = db.get_or_404(Event, event_id)
+    return render_template("day/sheet.html", event=event, people=services.people(event))
+
+
+@bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
+def attendance(event_id: int):
+    """Mark who came afterwards, from the paper sheet."""
+    event = db.get_or_404(Event, event_id)
+    if request.method == "POST":
+        shown = {int(v) for v in request.form.getlist("shown") if v.isdecimal()}
+        arrived = {int(v) for v in request.form.getlist("arrived") if v.isdecimal()}
+        count = services.mark_attendance(event, shown, arrived)
+        db.session.commit()
+        flash(f"Attendance saved: {count} came.", "success")
+        return redirect(url_for(".attendance", event_id=event.id), code=303)
+    return render_template("day/attendance.html", event=event, people=services.people(event))
+
+
+def _registration_or_404(event_id: int, registration_id: int) -> Registration:
+    """A registration of this event, or a 404."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        abort(404)
+    return registration
+
+
+def _back(event_id: int):
+    """Back to the check-in page, keeping the search."""
+    search = request.form.get("q", "")
+    return redirect(url_for(".page", event_id=event_id, q=search or None), code=303)

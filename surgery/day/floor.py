@@ -1,0 +1,214 @@
+"""The live surgery floor: who is waiting, which surgeons are free, pairs in progress."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from surgery.bookings.models import Booking, Registration
+from surgery.database import lock_row, utcnow
+from surgery.day.models import HelpRecord
+from surgery.domain import floor
+from surgery.domain.capacity import CANCELLED, CONFIRMED
+from surgery.domain.errors import DomainError
+from surgery.events.models import SURGERY, Event, EventSession
+from surgery.extensions import db
+from surgery.matching.services import as_attendee, as_surgeon
+from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession
+
+
+@dataclass
+class FloorState:
+    """Everything the floor page shows, as of one moment."""
+
+    session: EventSession
+    now: object
+    waiting: list[Booking]
+    present: list[Surgeon]
+    away: list[Surgeon]
+    helping: dict[int, HelpRecord]  # surgeon id -> their pairing in progress
+    suggestions: dict[int, Booking]  # free surgeon id -> who to see next
+    done: list[HelpRecord]
+
+    def minutes_waiting(self, booking: Booking) -> int:
+        """How long someone has been waiting, in whole minutes."""
+        return floor.minutes_between(booking.registration.checked_in_at, self.now)
+
+    def minutes_since(self, record: HelpRecord) -> int:
+        """How long a pairing has been going."""
+        return floor.minutes_between(record.started_at, self.now)
+
+
+def state(session: EventSession) -> FloorState:
+    """The floor now: five queries, whatever the numbers."""
+    now = utcnow()
+    here = _checked_in_bookings(session)
+    records = list(
+        db.session.scalars(
+            sa.select(HelpRecord)
+            .where(HelpRecord.session_id == session.id)
+            .options(selectinload(HelpRecord.booking).selectinload(Booking.registration))
+            .order_by(HelpRecord.started_at)
+        )
+    )
+    seen = {r.booking_id for r in records}
+    waiting = [b for b in here if b.id not in seen]
+    surgeons = _surgeons(session)
+    present = [s for s in surgeons if s.arrived_at and not s.left_at]
+    helping = {r.surgeon_id: r for r in records if r.ended_at is None}
+    free = [s for s in present if s.id not in helping]
+    queue = [floor.Waiting(b.id, b.registration.checked_in_at, as_attendee(b)) for b in waiting]
+    chosen = floor.suggestions([as_surgeon(s) for s in free], queue)
+    by_id = {b.id: b for b in waiting}
+    return FloorState(
+        session=session,
+        now=now,
+        waiting=waiting,
+        present=present,
+        away=[s for s in surgeons if s not in present],
+        helping=helping,
+        suggestions={sid: by_id[bid] for sid, bid in chosen.items()},
+        done=[r for r in records if r.ended_at is not None],
+    )
+
+
+def _checked_in_bookings(session: EventSession) -> list[Booking]:
+    """Confirmed bookings of people who are here, longest waiting first."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .join(Booking.registration)
+            .where(
+                Booking.session_id == session.id,
+                Booking.status == CONFIRMED,
+                Registration.checked_in_at.is_not(None),
+            )
+            .options(selectinload(Booking.registration).selectinload(Registration.topics))
+            .order_by(Registration.checked_in_at, Booking.id)
+        )
+    )
+
+
+def _surgeons(session: EventSession) -> list[Surgeon]:
+    """Approved surgeons for this session, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Surgeon)
+            .join(SurgeonSession)
+            .where(SurgeonSession.session_id == session.id, Surgeon.status == APPROVED)
+            .options(selectinload(Surgeon.topics), selectinload(Surgeon.role_tags))
+            .order_by(sa.func.lower(Surgeon.name), Surgeon.id)
+        )
+    )
+
+
+def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord:
+    """Start a pairing: the person is waiting, the surgeon is here and free."""
+    lock_row(Event, session.event_id)
+    now = state(session)
+    person = next((b for b in now.waiting if b.id == booking_id), None)
+    surgeon = next((s for s in now.present if s.id == surgeon_id), None)
+    if person is None:
+        raise DomainError("That person is not waiting any more.")
+    if surgeon is None or surgeon_id in now.helping:
+        raise DomainError("That surgeon is not free right now.")
+    record = HelpRecord(
+        session_id=session.id,
+        booking_id=person.id,
+        surgeon_id=surgeon.id,
+        topics=[t.name for t in person.registration.topics],
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def end(session: EventSession, record_id: int) -> HelpRecord:
+    """End a pairing; the time it took is kept."""
+    record = db.session.get(HelpRecord, record_id)
+    if record is None or record.session_id != session.id:
+        raise DomainError("That pairing is not on this floor.")
+    if record.ended_at is None:
+        record.ended_at = utcnow()
+    db.session.flush()
+    return record
+
+
+def surgeon_arrived(surgeon: Surgeon) -> None:
+    """A surgeon is here (again)."""
+    surgeon.arrived_at, surgeon.left_at = surgeon.arrived_at or utcnow(), None
+    db.session.flush()
+
+
+def surgeon_gone(surgeon: Surgeon) -> None:
+    """A surgeon has left; a pairing they had in progress ends now."""
+    now = utcnow()
+    surgeon.left_at = now
+    db.session.execute(
+        sa.update(HelpRecord)
+        .where(HelpRecord.surgeon_id == surgeon.id, HelpRecord.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    db.session.flush()
+
+
+def surgery_sessions(event: Event) -> list[EventSession]:
+    """The event's surgery sessions."""
+    return [s for s in event.sessions if s.kind == SURGERY]
+
+
+@dataclass
+class DayNumbers:
+    """The day in numbers, for the organiser's event page."""
+
+    expected: int
+    arrived: int
+    walk_ins: int
+    no_shows: int
+    helped: int
+    surgeon_hours: float
+    helping_hours: float
+    role_tags: list
+    topics: list
+
+
+def numbers(event: Event) -> DayNumbers:
+    """People helped, walk-ins, no-shows, surgeon hours, and the mix of who came and why."""
+    # someone never marked gone counts until the day's end, not for ever after
+    until = min(utcnow(), max((s.ends_at for s in event.sessions), default=utcnow()))
+    registrations = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id)
+            .options(
+                selectinload(Registration.bookings),
+                selectinload(Registration.role_tags),
+                selectinload(Registration.topics),
+            )
+        )
+    )
+    booked = [r for r in registrations if any(b.status != CANCELLED for b in r.bookings)]
+    came = [r for r in registrations if r.checked_in_at is not None]
+    records = list(
+        db.session.scalars(
+            sa.select(HelpRecord).join(HelpRecord.booking).join(Booking.session)
+            .where(EventSession.event_id == event.id)
+        )
+    )  # fmt: skip
+    surgeons = db.session.execute(
+        sa.select(Surgeon.arrived_at, Surgeon.left_at).where(
+            Surgeon.event_id == event.id, Surgeon.arrived_at.is_not(None)
+        )
+    ).all()
+    return DayNumbers(
+        expected=len(booked),
+        arrived=len(came),
+        walk_ins=sum(1 for r in came if r.is_walk_in),
+        no_shows=sum(1 for r in booked if r.checked_in_at is None and not r.is_walk_in),
+        helped=len({r.booking_id for r in records}),
+        surgeon_hours=floor.hours_present(list(surgeons), until),
+        helping_hours=floor.hours_present([(r.started_at, r.ended_at) for r in records], until),
+        role_tags=floor.shares(Counter(t.name for r in came for t in r.role_tags).most_common()),
+        topics=floor.shares(Counter(t.name for r in came for t in r.topics).most_common()),
+    )

@@ -1,0 +1,91 @@
+"""The live surgery floor for organisers."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from surgery.auth.access import organiser_required
+from surgery.day import floor
+from surgery.domain.errors import DomainError
+from surgery.events.models import EventSession
+from surgery.events.views import surgery_session_or_404
+from surgery.extensions import db
+from surgery.surgeons.models import Surgeon
+
+bp = Blueprint("floor", __name__, url_prefix="/organise/sessions/<int:session_id>/floor")
+
+# GET   /organise/sessions/<sid>/floor                     page
+# GET   /organise/sessions/<sid>/floor/live                live (the page's changing part)
+# POST  /organise/sessions/<sid>/floor/start               start (pair = booking:surgeon)
+# POST  /organise/sessions/<sid>/floor/<hid>/end           end
+# POST  /organise/sessions/<sid>/floor/surgeons/<id>/here  here
+# POST  /organise/sessions/<sid>/floor/surgeons/<id>/gone  gone
+
+
+@bp.before_request
+@organiser_required
+def require_login():
+    """Only organisers run the floor."""
+
+
+@bp.get("")
+def page(session_id: int):
+    """Waiting, surgeons free or busy, pairs in progress; refreshes itself."""
+    session = surgery_session_or_404(session_id)
+    return render_template("day/floor.html", floor=floor.state(session), session=session)
+
+
+@bp.get("/live")
+def live(session_id: int):
+    """Just the part of the page that changes, for screens that poll for it."""
+    session = surgery_session_or_404(session_id)
+    return render_template("day/_floor_live.html", floor=floor.state(session), session=session)
+
+
+@bp.post("/start")
+def start(session_id: int):
+    """Start a pairing with one tap."""
+    session = surgery_session_or_404(session_id)
+    booking_id, _, surgeon_id = request.form.get("pair", "").partition(":")
+    if not (booking_id.isdecimal() and surgeon_id.isdecimal()):
+        abort(400)
+    return _change(session, lambda: floor.start(session, int(booking_id), int(surgeon_id)))
+
+
+@bp.post("/<int:record_id>/end")
+def end(session_id: int, record_id: int):
+    """End a pairing with one tap."""
+    session = surgery_session_or_404(session_id)
+    return _change(session, lambda: floor.end(session, record_id))
+
+
+@bp.post("/surgeons/<int:surgeon_id>/here")
+def here(session_id: int, surgeon_id: int):
+    """A surgeon has arrived."""
+    session = surgery_session_or_404(session_id)
+    return _change(session, lambda: floor.surgeon_arrived(_surgeon_or_404(session, surgeon_id)))
+
+
+@bp.post("/surgeons/<int:surgeon_id>/gone")
+def gone(session_id: int, surgeon_id: int):
+    """A surgeon has left."""
+    session = surgery_session_or_404(session_id)
+    return _change(session, lambda: floor.surgeon_gone(_surgeon_or_404(session, surgeon_id)))
+
+
+def _change(session: EventSession, action):
+    """Run a change, commit once, back to the floor."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for(".page", session_id=session.id), code=303)
+
+
+def _surgeon_or_404(session: EventSession, surgeon_id: int) -> Surgeon:
+    """A surgeon of this session's event, or a 404."""
+    surgeon = db.session.get(Surgeon, surgeon_id)
+    if surgeon is None or surgeon.event_id != session.event_id:
+        abort(404)
+    return surgeon

@@ -1,0 +1,55 @@
+"""Forms for the day: a walk-in at the kiosk, a typed check-in code, feedback."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from surgery.bookings.forms import AboutYouForm
+from surgery.day.services import WalkIn
+
+
+class WalkInForm(AboutYouForm):
+    """A walk-in: a name and what they want help with; everything else optional."""
+
+    name = StringField(
+        "Your name or a nickname",
+        validators=[DataRequired("Tell us your name or a nickname."), Length(max=120)],
+    )
+    email = EmailField(
+        "Email address (optional, for your notes and invites)",
+        validators=[
+            Optional(),
+            Email("Check the email address, or leave it empty.", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Everything in its place, and something to help with: a topic or a few words."""
+        valid = super().validate(extra_validators)
+        if not self.topics.data and not (self.help_text.data or "").strip():
+            self.topics.errors = [*self.topics.errors, "Choose what you would like help with."]
+            valid = False
+        return valid
+
+    def walk_in(self) -> WalkIn:
+        """The answers as plain data."""
+        return WalkIn(name=self.name.data, email=self.email.data or "", about=self.about())
+
+
+class CodeForm(FlaskForm):
+    """A check-in code typed at the door."""
+
+    code = StringField(
+        "Check-in code", validators=[DataRequired("Type the code."), Length(max=300)]
+    )
+
+
+class FeedbackForm(FlaskForm):
+    """What did you learn?"""
+
+    learned = TextAreaField(
+        "What did you learn?",
+        validators=[DataRequired("Write a few words, or close this page."), Length(max=2000)],
+    )
+    share_publicly = BooleanField("You may share this on the website, without my name")

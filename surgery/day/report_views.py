@@ -1,0 +1,59 @@
+"""After the day: the day in numbers, and feedback from people who came."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from surgery.auth.access import organiser_required
+from surgery.bookings.services import registration_for_token
+from surgery.day import floor, services
+from surgery.day.forms import FeedbackForm
+from surgery.domain.errors import NotFound
+from surgery.events.models import Event
+from surgery.extensions import db
+
+bp = Blueprint("day_reports", __name__)
+
+# GET       /organise/events/<id>/numbers             numbers
+# POST      /organise/events/<id>/feedback-requests   ask_for_feedback
+# GET,POST  /feedback/<token>                         feedback (the link in the email)
+
+
+@bp.get("/organise/events/<int:event_id>/numbers")
+@organiser_required
+def numbers(event_id: int):
+    """People helped, walk-ins, no-shows, surgeon hours, who came and what they asked for."""
+    event = db.get_or_404(Event, event_id)
+    return render_template(
+        "day/numbers.html",
+        event=event,
+        numbers=floor.numbers(event),
+        feedback=services.shared_feedback(event),
+    )
+
+
+@bp.post("/organise/events/<int:event_id>/feedback-requests")
+@organiser_required
+def ask_for_feedback(event_id: int):
+    """Email everyone who came a 'what did you learn?' link (through the outbox)."""
+    event = db.get_or_404(Event, event_id)
+    count = services.request_feedback(event)
+    db.session.commit()
+    flash(f"Asked {count} {'person' if count == 1 else 'people'} what they learned.", "success")
+    return redirect(url_for(".numbers", event_id=event.id), code=303)
+
+
+@bp.route("/feedback/<token>", methods=["GET", "POST"])
+def feedback(token: str):
+    """What did you learn? An optional answer, shared without a name only if agreed."""
+    try:
+        registration = registration_for_token(token)
+    except NotFound:
+        abort(404)
+    if registration.checked_in_at is None:
+        abort(404)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        services.save_feedback(registration, form.learned.data, form.share_publicly.data)
+        db.session.commit()
+        return render_template("day/feedback.html", registration=registration, form=None)
+    page = render_template("day/feedback.html", registration=registration, form=form)
+    return page, 400 if form.errors else 200

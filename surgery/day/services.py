@@ -1,0 +1,201 @@
+"""Check-in, walk-ins and feedback. Services flush and raise; the caller commits once."""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from surgery.bookings.models import Booking, Registration
+from surgery.bookings.services import AboutYou, apply_about, next_queue_key
+from surgery.database import lock_row, utcnow
+from surgery.day.models import Feedback
+from surgery.domain.capacity import CANCELLED, CONFIRMED
+from surgery.domain.errors import DomainError
+from surgery.domain.tokens import hash_token, manage_token, new_form_key, normalise_checkin_code
+from surgery.events.models import SURGERY, Event, EventSession
+from surgery.extensions import db
+from surgery.mail import notices
+
+
+@dataclass
+class Counts:
+    """The numbers the door keeps an eye on."""
+
+    expected: int
+    arrived: int
+    walk_ins: int
+
+
+def people(event: Event, search: str = "") -> list[Registration]:
+    """Everyone expected (an active booking) or already here, by name; search narrows it."""
+    active = sa.select(Booking.registration_id).where(Booking.status != CANCELLED)
+    query = (
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            sa.or_(Registration.id.in_(active), Registration.checked_in_at.is_not(None)),
+        )
+        .options(selectinload(Registration.bookings).selectinload(Booking.session))
+        .order_by(sa.func.lower(Registration.name), Registration.id)
+    )
+    if search.strip():
+        query = query.where(Registration.name.ilike(f"%{_escape_like(search.strip())}%", "\\"))
+    return list(db.session.scalars(query))
+
+
+def _escape_like(text: str) -> str:
+    """Search for what was typed, not for LIKE's wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def counts(event: Event) -> Counts:
+    """Expected, arrived and walk-ins, in one query."""
+    active = sa.select(Booking.registration_id).where(Booking.status != CANCELLED)
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.id.in_(active)),
+            sa.func.count().filter(Registration.checked_in_at.is_not(None)),
+            sa.func.count().filter(Registration.is_walk_in.is_(True)),
+        ).where(Registration.event_id == event.id)
+    ).one()
+    return Counts(*row)
+
+
+def check_in(registration: Registration) -> None:
+    """Mark someone arrived (again is harmless)."""
+    if registration.checked_in_at is None:
+        registration.checked_in_at = utcnow()
+    db.session.flush()
+
+
+def undo_check_in(registration: Registration) -> None:
+    """Someone was marked arrived by mistake."""
+    registration.checked_in_at = None
+    db.session.flush()
+
+
+def by_code(typed: str) -> Registration | None:
+    """The registration with this check-in code, however it was typed."""
+    code = normalise_checkin_code(typed)
+    query = sa.select(Registration).where(Registration.checkin_code == code)
+    return db.session.scalars(query).one_or_none() if code else None
+
+
+def mark_attendance(event: Event, shown_ids: set[int], arrived_ids: set[int]) -> int:
+    """From the paper sheet: of the people shown on the form, exactly the ticked ones came.
+
+    Only people who were on the form change, so someone checked in at the door while the
+    form was open is not un-checked. Returns how many of this event's people came.
+    """
+    came = 0
+    for registration in people(event):
+        if registration.id not in shown_ids:
+            came += registration.checked_in_at is not None
+        elif registration.id in arrived_ids:
+            check_in(registration)
+            came += 1
+        else:
+            registration.checked_in_at = None
+    db.session.flush()
+    return came
+
+
+@dataclass
+class WalkIn:
+    """What a walk-in tells the kiosk."""
+
+    name: str
+    email: str = ""
+    about: AboutYou = field(default_factory=AboutYou)
+
+
+def register_walk_in(event_id: int, walk_in: WalkIn, secret: str) -> Registration:
+    """Register and check in someone at the door, into the surgery session even if full."""
+    event = lock_row(Event, event_id)
+    if event is None or not event.is_published:
+        raise DomainError("This surgery day is not running.")
+    email = walk_in.email.strip().lower() or None
+    registration = None
+    if email:
+        registration = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.email == email
+            )
+        ).one_or_none()
+    if registration is None:
+        seed = new_form_key()
+        registration = Registration(
+            event=event, name=walk_in.name.strip(), email=email, is_walk_in=True
+        )
+        registration.token_seed = seed
+        registration.token_hash = hash_token(manage_token(secret, seed))
+        apply_about(registration, walk_in.about)
+        db.session.add(registration)
+    check_in(registration)
+    surgery = surgery_now(event)
+    if surgery is not None:
+        _into_surgery(registration, surgery)
+    db.session.flush()
+    return registration
+
+
+def surgery_now(event: Event) -> EventSession | None:
+    """The surgery session running now, else the next one, else the last one."""
+    surgeries = [s for s in event.sessions if s.kind == SURGERY]
+    now = utcnow()
+    running = [s for s in surgeries if s.starts_at <= now < s.ends_at]
+    upcoming = [s for s in surgeries if s.starts_at > now]
+    return (running or upcoming or surgeries[-1:] or [None])[0]
+
+
+def _into_surgery(registration: Registration, session: EventSession) -> None:
+    """A confirmed place in the surgery session; walk-ins may take it past capacity."""
+    booking = next((b for b in registration.bookings if b.session_id == session.id), None)
+    if booking is None:
+        booking = Booking(session=session)
+        registration.bookings.append(booking)
+    if booking.status != CONFIRMED:
+        booking.status = CONFIRMED
+        booking.queue_key = next_queue_key(session.id)
+
+
+def request_feedback(event: Event) -> int:
+    """Email everyone who came (and gave an email) a short 'what did you learn?' link."""
+    answered = sa.select(Feedback.registration_id)
+    came = list(
+        db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.checked_in_at.is_not(None),
+                Registration.email.is_not(None),
+                Registration.id.not_in(answered),
+            )
+        )
+    )
+    notices.notify_feedback(event, came)
+    return len(came)
+
+
+def save_feedback(registration: Registration, learned: str, share: bool) -> Feedback:
+    """Keep (or replace) what someone learned."""
+    if registration.checked_in_at is None:
+        raise DomainError("Feedback is for people who came on the day.")
+    feedback = db.session.scalars(
+        sa.select(Feedback).where(Feedback.registration_id == registration.id)
+    ).one_or_none() or Feedback(registration=registration)
+    feedback.learned, feedback.share_publicly = learned.strip(), share
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def shared_feedback(event: Event) -> list[str]:
+    """What people agreed to share publicly, without names, newest first."""
+    query = (
+        sa.select(Feedback.learned)
+        .join(Feedback.registration)
+        .where(Registration.event_id == event.id, Feedback.share_publicly.is_(True))
+        .where(Feedback.learned != "")
+        .order_by(Feedback.id.desc())
+    )
+    return list(db.session.scalars(query))

@@ -1,0 +1,53 @@
+"""Error pages: a clear message in plain English, never a stack trace."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Go back, check the form and send it again."),
+    403: ("You cannot open this page", "Sign in with an account that can see it."),
+    404: ("Page not found", "Check the address, or start again from the list of surgery days."),
+    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Nothing you did caused this. Please try again.",
+    ),
+}
+
+
+def register(app: Flask) -> None:
+    """Show our own page for each error code."""
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: page(code))
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.after_request(security_headers)
+
+
+def page(code: int, title: str | None = None, detail: str | None = None):
+    """Render the error page for a status code."""
+    default_title, default_detail = MESSAGES[code]
+    html = render_template(
+        "errors/error.html",
+        title=title or default_title,
+        detail=detail or default_detail,
+        code=code,
+    )
+    return html, code
+
+
+def csrf_failed(error: CSRFError):
+    """A form arrived without its security check, usually an old or copied page."""
+    return page(
+        400,
+        "This form could not be accepted",
+        "Its security check was missing or out of date. Go back, reload the page and send it again."
+        " Nothing was saved.",
+    )
+
+
+def security_headers(response):
+    """Keep private links out of other sites' logs and our pages out of frames."""
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

@@ -1,0 +1,1 @@
+"""Surgery days and their sessions: public listing and pages."""

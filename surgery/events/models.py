@@ -1,0 +1,87 @@
+"""Event (one surgery day) and EventSession (a part of the day)."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surgery.database import UTCDateTime, utcnow
+from surgery.domain.ical import new_uid
+from surgery.domain.times import utc_to_local
+from surgery.extensions import db
+
+DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
+EVENT_STATUSES = (DRAFT, PUBLISHED, CANCELLED)
+
+SURGERY, WORKSHOP, OPEN_SPACE = "surgery", "workshop", "open_space"
+SESSION_KINDS = {
+    SURGERY: "Surgery (one-to-one help)",
+    WORKSHOP: "Workshop",
+    OPEN_SPACE: "Open space",
+}
+
+
+class Event(db.Model):
+    """One surgery day at one place."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    venue_name: Mapped[str] = mapped_column(sa.String(200))
+    venue_address: Mapped[str] = mapped_column(sa.Text, default="")
+    city: Mapped[str] = mapped_column(sa.String(100), index=True)
+    access_info: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
+    status: Mapped[str] = mapped_column(sa.String(16), default=DRAFT, index=True)
+    organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    sessions: Mapped[list["EventSession"]] = relationship(
+        back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        """True when attendees can see and book it."""
+        return self.status == PUBLISHED
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """When the first session starts (UTC)."""
+        return min((s.starts_at for s in self.sessions), default=None)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A UTC time shown as the event's wall-clock time."""
+        return utc_to_local(moment, self.timezone)
+
+
+class EventSession(db.Model):
+    """A part of the day: a surgery space, a workshop or open space."""
+
+    __tablename__ = "event_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # None for open space, which needs no booking
+    capacity: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    # the public calendar feed's entry for this session
+    ical_uid: Mapped[str] = mapped_column(sa.String(80), unique=True, default=new_uid)
+    ical_sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+    @property
+    def needs_booking(self) -> bool:
+        """Open space has no capacity and no booking."""
+        return self.kind != OPEN_SPACE and self.capacity is not None
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in plain English."""
+        return SESSION_KINDS.get(self.kind, self.kind)

@@ -1,0 +1,1 @@
+"""Calendar feeds: every published day, one day, and a person's own bookings."""

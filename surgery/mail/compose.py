@@ -1,0 +1,142 @@
+"""Turn an outbox row into the bytes of an email: text, HTML and, for invites, the calendar.
+
+Layout: multipart/mixed holding multipart/alternative (text/plain, text/html,
+text/calendar; method=…) and the same calendar again as an invite.ics attachment.
+
+The MIME is written directly rather than through the email package's generator: the layout
+never changes, every part is quoted-printable or base64 (so 7-bit, CRLF line ends, as SMTP
+wants), and writing it directly costs a fraction of the time, which is most of the work of
+sending a thousand invites. Tests read every message back with the email package.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import secrets
+from email.header import Header
+from email.utils import format_datetime, formataddr
+
+from flask import current_app
+
+from surgery.domain import ical
+
+CRLF = b"\r\n"
+
+
+def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> bytes:
+    """The whole email for one outbox row."""
+    sender, recipient = payload["sender"], payload["recipient"]
+    alternatives = [
+        _part("text/plain; charset=utf-8", _qp(_render("email/notice.txt", payload))),
+        _part("text/html; charset=utf-8", _qp(_render("email/notice.html", payload))),
+    ]
+    attachments = []
+    if payload.get("calendar"):
+        method, calendar = calendar_bytes(payload, now)
+        content_type = f"text/calendar; charset=utf-8; method={method}"
+        encoded = _base64(calendar)
+        alternatives.append(_part(content_type, encoded, "base64"))
+        attachments.append(
+            _part(
+                f'{content_type}; name="invite.ics"',
+                encoded,
+                "base64",
+                'Content-Disposition: attachment; filename="invite.ics"',
+            )
+        )
+    if (payload.get("checkin") or {}).get("png"):
+        attachments.append(_qr_code(base64.b64decode(payload["checkin"]["png"])))
+    inner, outer = _boundary(), _boundary()
+    alternative = _header(f'Content-Type: multipart/alternative; boundary="{inner}"')
+    alternative += CRLF + _multipart(inner, alternatives)
+    headers = [
+        f"Subject: {_header_text(subject)}",
+        f"From: {formataddr((sender['name'], sender['email']))}",
+        f"To: {formataddr((recipient['name'], recipient['email']))}",
+        f"Date: {format_datetime(now)}",
+        f"Message-ID: <outbox-{message_id}.{payload['stamp']}@{_domain(sender['email'])}>",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/mixed; boundary="{outer}"',
+    ]
+    head = b"".join(_header(h) for h in headers)
+    return head + CRLF + _multipart(outer, [alternative, *attachments])
+
+
+def _render(name: str, payload: dict) -> str:
+    """A mail template, rendered from the payload alone (no request, user or flashes)."""
+    return current_app.jinja_env.get_template(name).render(payload)
+
+
+def calendar_bytes(payload: dict, now: dt.datetime) -> tuple[str, bytes]:
+    """The invite's METHOD and the calendar file for it."""
+    data = payload["calendar"]
+    entry = ical.Entry(
+        uid=data["uid"],
+        sequence=data["sequence"],
+        summary=data["summary"],
+        starts_at=dt.datetime.fromisoformat(data["starts_at"]),
+        ends_at=dt.datetime.fromisoformat(data["ends_at"]),
+        location=data["location"],
+        description=data["description"],
+        url=payload.get("manage_url", ""),
+    )
+    organiser = ical.Person(payload["sender"]["email"], payload["sender"]["name"])
+    attendee = ical.Person(payload["recipient"]["email"], payload["recipient"]["name"])
+    return data["method"], ical.invite(entry, data["method"], organiser, attendee, now)
+
+
+def _qr_code(png: bytes) -> bytes:
+    """The check-in QR code as an inline PNG after the invite (the HTML shows cid:checkin-qr)."""
+    return _part(
+        'image/png; name="checkin.png"',
+        _base64(png),
+        "base64",
+        "Content-ID: <checkin-qr>",
+        'Content-Disposition: inline; filename="checkin.png"',
+    )
+
+
+def _part(content_type: str, body: bytes, encoding="quoted-printable", *extra: str) -> bytes:
+    """One leaf part: its headers, a blank line, its encoded body."""
+    headers = [f"Content-Type: {content_type}", f"Content-Transfer-Encoding: {encoding}", *extra]
+    return b"".join(_header(h) for h in headers) + CRLF + body
+
+
+def _multipart(boundary: str, parts: list[bytes]) -> bytes:
+    """Parts between boundary lines, closed by the final boundary."""
+    marker = b"--" + boundary.encode("ascii")
+    body = b"".join(marker + CRLF + part + CRLF for part in parts)
+    return body + marker + b"--" + CRLF
+
+
+def _header(line: str) -> bytes:
+    """A header line (already 7-bit: names and subjects are RFC 2047 encoded) with CRLF."""
+    return line.replace("\n", "\r\n").encode("ascii") + CRLF
+
+
+def _header_text(value: str) -> str:
+    """Plain ASCII as it is; anything else as an encoded word."""
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode().replace("\r\n", "\n")
+
+
+def _qp(text: str) -> bytes:
+    """Quoted-printable UTF-8 with CRLF line ends."""
+    data = text.replace("\r\n", "\n").encode("utf-8")
+    return binascii.b2a_qp(data, istext=True).replace(b"\n", CRLF)
+
+
+def _base64(data: bytes) -> bytes:
+    """Base64 in 76-character lines: it keeps the calendar's CRLF line ends exactly."""
+    return base64.encodebytes(data).replace(b"\n", CRLF)
+
+
+def _boundary() -> str:
+    """A random MIME boundary; "=_" never occurs in quoted-printable or base64 text."""
+    return f"=_{secrets.token_hex(16)}"
+
+
+def _domain(address: str) -> str:
+    """The part after @, for Message-IDs."""
+    return address.rpartition("@")[2] or "localhost"

@@ -1,0 +1,49 @@
+"""The organisers' view of the outbox: queued, sent and failed mail, and resending."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from surgery.auth.access import organiser_required
+from surgery.extensions import db
+from surgery.mail import outbox
+from surgery.mail.models import STATUSES, OutboxMessage
+
+bp = Blueprint("outbox", __name__, url_prefix="/organise/outbox")
+PAGE_SIZE = 200
+
+
+@bp.before_request
+@organiser_required
+def require_login():
+    """Only organisers see the outbox."""
+
+
+@bp.get("/")
+def index():
+    """Messages newest first, filtered by status, with counts of each."""
+    status = request.args.get("status", "")
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
+    if status in STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "mail/outbox.html",
+        messages=db.session.scalars(query).all(),
+        counts=counts,
+        statuses=STATUSES,
+        status=status,
+    )
+
+
+@bp.post("/<int:message_id>/resend")
+def resend(message_id: int):
+    """Queue a message again now."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    outbox.resend(message)
+    db.session.commit()
+    flash(f"Message to {message.to_address} queued again.", "success")
+    return redirect(url_for(".index", status=request.args.get("status", "")), code=303)

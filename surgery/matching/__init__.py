@@ -1,0 +1,1 @@
+"""Matching attendees with surgeons in a surgery session."""

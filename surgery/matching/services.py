@@ -1,0 +1,213 @@
+"""The matching page's work: suggestions from the pure matcher, locking and accepting pairs.
+
+Suggestions are worked out afresh each time the page is opened, keeping every locked or
+accepted pair; only pairs an organiser fixed are stored. Accepting a pair tells both
+people, with updated invites, through the outbox.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from surgery.bookings.models import Booking, Registration
+from surgery.database import lock_row, utcnow
+from surgery.domain import matching
+from surgery.domain.capacity import CONFIRMED
+from surgery.domain.errors import DomainError
+from surgery.events.models import Event, EventSession
+from surgery.extensions import db
+from surgery.mail import notices
+from surgery.matching.models import ACCEPTED, LOCKED, Match
+from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession
+
+
+@dataclass
+class Plan:
+    """Everything the matching page shows for one surgery session."""
+
+    session: EventSession
+    bookings: dict[int, Booking]
+    surgeons: dict[int, Surgeon]
+    fixed: list[Match]
+    suggestions: list[matching.Pair]
+    unpaired: list[matching.Unpaired]
+
+    def load(self, surgeon_id: int) -> int:
+        """How many people a surgeon has, fixed and suggested."""
+        return sum(1 for m in self.fixed if m.surgeon_id == surgeon_id) + sum(
+            1 for p in self.suggestions if p.surgeon_id == surgeon_id
+        )
+
+
+def plan(session: EventSession) -> Plan:
+    """Suggest pairs for a session, keeping locked and accepted ones."""
+    bookings = _attendees(session)
+    surgeons = _surgeons(session)
+    fixed = _fixed(session)
+    kept = [(m.booking_id, m.surgeon_id) for m in fixed]
+    result = matching.match(
+        [as_attendee(b) for b in bookings.values()],
+        [as_surgeon(s) for s in surgeons.values()],
+        locked=kept,
+    )
+    suggestions = [p for p in result.pairs if not p.locked]
+    return Plan(session, bookings, surgeons, fixed, suggestions, result.unpaired)
+
+
+def _attendees(session: EventSession) -> dict[int, Booking]:
+    """Confirmed bookings of the session, by booking id."""
+    rows = db.session.scalars(
+        sa.select(Booking)
+        .where(Booking.session_id == session.id, Booking.status == CONFIRMED)
+        .options(
+            selectinload(Booking.registration).selectinload(Registration.topics),
+            selectinload(Booking.registration).selectinload(Registration.role_tags),
+        )
+        .order_by(Booking.queue_key, Booking.id)
+    )
+    return {b.id: b for b in rows}
+
+
+def _surgeons(session: EventSession) -> dict[int, Surgeon]:
+    """Approved surgeons who can do the session, by id."""
+    rows = db.session.scalars(
+        sa.select(Surgeon)
+        .join(SurgeonSession)
+        .where(SurgeonSession.session_id == session.id, Surgeon.status == APPROVED)
+        .options(selectinload(Surgeon.topics), selectinload(Surgeon.role_tags))
+        .order_by(Surgeon.id)
+    )
+    return {s.id: s for s in rows}
+
+
+def _fixed(session: EventSession) -> list[Match]:
+    """Locked and accepted pairs of the session whose attendee is still booked."""
+    query = (
+        sa.select(Match)
+        .join(Match.booking)
+        .where(Match.session_id == session.id, Booking.status == CONFIRMED)
+        .order_by(Match.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def as_attendee(booking: Booking) -> matching.Attendee:
+    """A booking as the matcher sees it."""
+    registration = booking.registration
+    return matching.Attendee(
+        id=booking.id,
+        topics=frozenset(t.name for t in registration.topics),
+        wants_lived_experience=registration.wants_lived_experience,
+        languages=frozenset(registration.languages or ()),
+    )
+
+
+def as_surgeon(surgeon: Surgeon) -> matching.Surgeon:
+    """A surgeon as the matcher sees them."""
+    return matching.Surgeon(
+        id=surgeon.id,
+        topics=frozenset(t.name for t in surgeon.topics),
+        capacity=surgeon.capacity,
+        lived_experience=surgeon.lived_experience,
+        languages=frozenset(surgeon.languages or ()),
+    )
+
+
+def lock(session: EventSession, booking_id: int, surgeon_id: int) -> Match:
+    """Fix a pair (a suggestion, or one chosen by hand) so matching again keeps it."""
+    lock_row(Event, session.event_id)
+    return _lock(plan_people(session), booking_id, surgeon_id)
+
+
+def _lock(people: "People", booking_id: int, surgeon_id: int) -> Match:
+    """Fix one pair after checking both people and the surgeon's capacity."""
+    session = people.session
+    booking, surgeon = people.booking(booking_id), people.surgeon(surgeon_id)
+    match = db.session.scalars(sa.select(Match).where(Match.booking_id == booking.id)).first()
+    if match is not None and match.surgeon_id == surgeon.id:
+        return match
+    if match is not None and match.status == ACCEPTED:
+        raise DomainError("This pair was accepted and both people were told; it stays.")
+    taken = sum(1 for m in _fixed(session) if m.surgeon_id == surgeon.id)
+    if taken >= surgeon.capacity:
+        raise DomainError(f"{surgeon.name} is already helping {taken}, as many as they offered.")
+    fit = matching.fit(as_attendee(booking), as_surgeon(surgeon))
+    if match is None:
+        match = Match(session_id=session.id, booking_id=booking.id)
+        db.session.add(match)
+    match.surgeon_id, match.status = surgeon.id, LOCKED
+    match.reasons = list(fit[1]) if fit else ["chosen by an organiser"]
+    db.session.flush()
+    return match
+
+
+def unlock(session: EventSession, match_id: int) -> None:
+    """Let matching decide this pair again; accepted pairs stay, as both were told."""
+    match = db.session.get(Match, match_id)
+    if match is None or match.session_id != session.id:
+        raise DomainError("That pair no longer exists.")
+    if match.status == ACCEPTED:
+        raise DomainError("This pair was accepted and both people were told; it stays.")
+    db.session.delete(match)
+    db.session.flush()
+
+
+def accept(session: EventSession, pairs: list[tuple[int, int]]) -> list[Match]:
+    """Accept pairs: lock each, mark it accepted, and send both people updated invites."""
+    lock_row(Event, session.event_id)
+    people = plan_people(session)
+    accepted = []
+    for booking_id, surgeon_id in pairs:
+        match = _lock(people, booking_id, surgeon_id)
+        if match.status != ACCEPTED:
+            match.status, match.accepted_at = ACCEPTED, utcnow()
+            accepted.append(match)
+    db.session.flush()
+    _tell(session, accepted)
+    return accepted
+
+
+def _tell(session: EventSession, accepted: list[Match]) -> None:
+    """Each attendee hears who they will meet; each surgeon whom they will help."""
+    surgeons = {}
+    for match in accepted:
+        match.booking.ical_sequence += 1
+        notices.notify_matched_attendee(match.booking, match.surgeon)
+        surgeons[match.surgeon_id] = match.surgeon
+    for surgeon in surgeons.values():
+        slot = next(a for a in surgeon.availability if a.session_id == session.id)
+        slot.ical_sequence += 1
+        everyone = [
+            m.booking
+            for m in _fixed(session)
+            if m.status == ACCEPTED and m.surgeon_id == surgeon.id
+        ]
+        notices.notify_matched_surgeon(surgeon, slot, everyone)
+    db.session.flush()
+
+
+@dataclass
+class People:
+    """The session's confirmed bookings and available surgeons, for checking a pair."""
+
+    session: EventSession
+    bookings: dict[int, Booking]
+    surgeons: dict[int, Surgeon]
+
+    def booking(self, booking_id: int) -> Booking:
+        """A confirmed booking of this session, or a clear refusal."""
+        if booking_id not in self.bookings:
+            raise DomainError("That person is not booked on this session.")
+        return self.bookings[booking_id]
+
+    def surgeon(self, surgeon_id: int) -> Surgeon:
+        """An approved surgeon available for this session, or a clear refusal."""
+        if surgeon_id not in self.surgeons:
+            raise DomainError("That surgeon is not available for this session.")
+        return self.surgeons[surgeon_id]
+
+
+def plan_people(session: EventSession) -> People:
+    """Who can be paired in this session."""
+    return People(session, _attendees(session), _surgeons(session))

@@ -1,0 +1,1 @@
+"""Organiser pages: events, sessions, bookings and waiting lists."""

@@ -1,0 +1,90 @@
+"""Forms for events and their sessions."""
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from surgery.domain.times import is_timezone
+from surgery.events.models import OPEN_SPACE, SESSION_KINDS
+from surgery.forms import choices
+
+
+class EventForm(FlaskForm):
+    """A surgery day: what, where and in which timezone."""
+
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    venue_name = StringField(
+        "Venue", validators=[DataRequired("Enter the venue."), Length(max=200)]
+    )
+    venue_address = TextAreaField("Address", validators=[Optional(), Length(max=1000)])
+    city = StringField(
+        "Town or city", validators=[DataRequired("Enter the town or city."), Length(max=100)]
+    )
+    access_info = TextAreaField(
+        "Access information (step-free entry, toilets, quiet room, transport)",
+        validators=[Optional(), Length(max=3000)],
+    )
+    timezone = StringField(
+        "Timezone", default="Europe/London", validators=[DataRequired("Enter a timezone.")]
+    )
+    organiser_email = EmailField(
+        "Organiser email (replies and calendar invites come from here)",
+        validators=[
+            Optional(),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+        ],
+    )
+
+    def validate_timezone(self, field) -> None:
+        """Only IANA names such as Europe/London."""
+        if not is_timezone(field.data.strip()):
+            raise ValidationError("Enter a timezone name such as Europe/London.")
+
+
+class SessionForm(FlaskForm):
+    """A part of the day, with times in the event's timezone."""
+
+    kind = SelectField("Kind", choices=choices(SESSION_KINDS.items()))
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
+    day = DateField("Date", validators=[DataRequired("Enter the date, like 2027-03-06.")])
+    starts = TimeField("Starts", validators=[DataRequired("Enter the start time, like 10:00.")])
+    ends = TimeField("Ends", validators=[DataRequired("Enter the end time, like 12:30.")])
+    capacity = IntegerField(
+        "Places (not needed for open space)",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message="Places must be between 1 and 10,000."),
+        ],
+    )
+
+    def validate_ends(self, field) -> None:
+        """A session ends after it starts."""
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError("The end time must be after the start time.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check each field, then that surgeries and workshops have a number of places."""
+        valid = super().validate(extra_validators)
+        capacity = self.capacity
+        if self.kind.data != OPEN_SPACE and capacity.data is None and not capacity.errors:
+            capacity.errors = [*capacity.errors, "Enter how many people can book, 1 or more."]
+            valid = False
+        return valid
+
+    def local_times(self) -> tuple[dt.datetime, dt.datetime]:
+        """Start and end as wall-clock datetimes at the event's place."""
+        return (
+            dt.datetime.combine(self.day.data, self.starts.data),
+            dt.datetime.combine(self.day.data, self.ends.data),
+        )

@@ -1,0 +1,210 @@
+"""Organisers' changes to events and sessions, and what they see of bookings."""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from surgery.bookings import services as bookings
+from surgery.bookings.models import Booking, Registration
+from surgery.database import lock_row
+from surgery.domain.access import labels as access_labels
+from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
+from surgery.domain.errors import DomainError
+from surgery.domain.times import local_to_utc
+from surgery.events.models import CANCELLED as EVENT_CANCELLED
+from surgery.events.models import DRAFT, OPEN_SPACE, PUBLISHED, Event, EventSession
+from surgery.extensions import db
+from surgery.mail import notices
+
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "venue_name",
+    "venue_address",
+    "city",
+    "access_info",
+    "timezone",
+    "organiser_email",
+)
+STATUS_CHANGES = {"publish": PUBLISHED, "unpublish": DRAFT, "cancel": EVENT_CANCELLED}
+# a change to these sends everyone booked an updated invite
+PLACE_FIELDS = ("title", "venue_name", "venue_address", "access_info")
+
+
+def all_events() -> list[Event]:
+    """Every event, newest first, for the organiser's dashboard."""
+    query = sa.select(Event).options(selectinload(Event.sessions)).order_by(Event.id.desc())
+    return list(db.session.scalars(query))
+
+
+def save_event(event: Event, data: dict) -> Event:
+    """Copy the form's fields onto an event (new or existing); tell people if the place moved."""
+    is_new = event.id is None
+    before = {name: getattr(event, name) for name in PLACE_FIELDS}
+    for name in EVENT_FIELDS:
+        value = data.get(name) or ""
+        setattr(event, name, value.strip())
+    db.session.add(event)
+    db.session.flush()
+    moved = not is_new and any(getattr(event, name) != before[name] for name in PLACE_FIELDS)
+    # a cancelled day's invites are cancelled: an update would put them back in calendars
+    if moved and event.sessions and event.status != EVENT_CANCELLED:
+        lock_row(Event, event.id)
+        bookings.announce_change(event.sessions)
+    return event
+
+
+def change_status(event: Event, action: str) -> None:
+    """Publish, unpublish or cancel an event."""
+    if action not in STATUS_CHANGES:
+        raise DomainError("Unknown change.")
+    if action == "publish" and not event.sessions:
+        raise DomainError("Add at least one session before publishing.")
+    if action == "cancel" and event.status != EVENT_CANCELLED:
+        lock_row(Event, event.id)
+        bookings.announce_change(event.sessions, notices.EVENT_CANCELLED)
+    event.status = STATUS_CHANGES[action]
+    db.session.flush()
+
+
+@dataclass
+class SessionData:
+    """A session form's answers, with wall-clock times at the event's place."""
+
+    kind: str
+    title: str
+    starts_local: object
+    ends_local: object
+    capacity: int | None
+
+
+def save_session(event: Event, session: EventSession | None, data: SessionData) -> EventSession:
+    """Create or change a session; more places promote people from its waiting list."""
+    lock_row(Event, event.id)
+    if session is None:
+        session = EventSession(event=event)
+        db.session.add(session)
+    before = (session.title, session.starts_at, session.ends_at)
+    session.kind = data.kind
+    session.title = data.title.strip()
+    session.starts_at = local_to_utc(data.starts_local, event.timezone)
+    session.ends_at = local_to_utc(data.ends_local, event.timezone)
+    session.capacity = None if data.kind == OPEN_SPACE else data.capacity
+    db.session.flush()
+    after = (session.title, session.starts_at, session.ends_at)
+    # a cancelled day's invites are cancelled: an update would put them back in calendars
+    if before[1] is not None and before != after and event.status != EVENT_CANCELLED:
+        bookings.announce_change([session])
+    if session.capacity is not None:
+        bookings.refill(session)
+    return session
+
+
+@dataclass
+class SessionView:
+    """One session's people for the organiser: confirmed and waiting, in order."""
+
+    session: EventSession
+    confirmed: list[Booking]
+    waiting: list[Booking]
+
+
+def event_overview(event: Event) -> list[SessionView]:
+    """Bookings of every session of an event, loaded in one query."""
+    rows = db.session.scalars(
+        sa.select(Booking)
+        .join(Booking.session)
+        .where(EventSession.event_id == event.id, Booking.status != CANCELLED)
+        .options(
+            selectinload(Booking.registration).selectinload(Registration.role_tags),
+            selectinload(Booking.registration).selectinload(Registration.topics),
+        )
+        .order_by(Booking.queue_key, Booking.id)
+    ).all()
+    views = {s.id: SessionView(s, [], []) for s in event.sessions}
+    for booking in rows:
+        view = views[booking.session_id]
+        (view.confirmed if booking.status == CONFIRMED else view.waiting).append(booking)
+    return list(views.values())
+
+
+def role_tag_mix(event: Event) -> list[tuple[str, int]]:
+    """How many people with active bookings chose each role tag, most first."""
+    registrations = _active_registrations(event)
+    counts = Counter(tag.name for r in registrations for tag in r.role_tags)
+    return counts.most_common()
+
+
+def _active_registrations(event: Event) -> list[Registration]:
+    """Registrations with at least one confirmed or waiting booking."""
+    active = sa.select(Booking.registration_id).where(Booking.status.in_([CONFIRMED, WAITLISTED]))
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.id.in_(active))
+            .options(selectinload(Registration.role_tags), selectinload(Registration.topics))
+            .order_by(Registration.id)
+        )
+    )
+
+
+CSV_HEADER = [
+    "Name", "Email", "Session", "Starts", "Status", "Waiting position",
+    "Role tags", "Topics", "Help wanted", "Access needs", "Other access needs", "Booked at",
+]  # fmt: skip
+
+
+def bookings_csv(event: Event) -> str:
+    """Every confirmed and waiting booking of an event, one row each."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for view in event_overview(event):
+        for position, booking in _numbered(view):
+            writer.writerow(_csv_row(event, view.session, booking, position))
+    return out.getvalue()
+
+
+def _numbered(view: SessionView):
+    """Confirmed bookings without a position, then the waiting list numbered from 1."""
+    yield from ((None, b) for b in view.confirmed)
+    yield from enumerate(view.waiting, start=1)
+
+
+def _csv_row(event: Event, session: EventSession, booking: Booking, position) -> list:
+    """One booking as spreadsheet cells; formula-like text is defused."""
+    r = booking.registration
+    cells = [
+        r.name,
+        r.email or "",
+        session.title,
+        event.local(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+        booking.status,
+        position or "",
+        "; ".join(t.name for t in r.role_tags),
+        "; ".join(t.name for t in r.topics),
+        r.help_text,
+        "; ".join(access_labels(r.access_needs)),
+        r.access_other,
+        booking.created_at.isoformat(timespec="seconds"),
+    ]
+    return [_defuse(c) for c in cells]
+
+
+def _defuse(cell):
+    """Stop a spreadsheet from running text that starts like a formula."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def booking_of_event(event: Event, booking_id: int) -> Booking | None:
+    """A booking, only if it belongs to this event."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.session.event_id != event.id:
+        return None
+    return booking

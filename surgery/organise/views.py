@@ -1,0 +1,188 @@
+"""Organiser pages; every one needs a signed-in organiser."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from surgery.auth.access import organiser_required
+from surgery.bookings import services as bookings
+from surgery.domain.errors import DomainError
+from surgery.events.models import Event, EventSession
+from surgery.extensions import db
+from surgery.organise import services
+from surgery.organise.forms import EventForm, SessionForm
+
+bp = Blueprint("organise", __name__, url_prefix="/organise")
+
+
+@bp.before_request
+@organiser_required
+def require_login():
+    """Every organiser page needs a signed-in organiser."""
+
+
+# URL table
+# GET       /organise/                                      dashboard
+# GET,POST  /organise/events/new                            new_event
+# GET       /organise/events/<id>                           event
+# GET,POST  /organise/events/<id>/edit                      edit_event
+# POST      /organise/events/<id>/status                    change_status
+# GET,POST  /organise/events/<id>/sessions/new              new_session
+# GET,POST  /organise/events/<id>/sessions/<sid>/edit       edit_session
+# POST      /organise/events/<id>/bookings/<bid>/cancel     cancel_booking
+# POST      /organise/events/<id>/bookings/<bid>/move-up    move_up
+# GET       /organise/events/<id>/bookings.csv              bookings_csv
+
+
+@bp.get("/")
+def dashboard():
+    """Every event, with links to manage each."""
+    return render_template("organise/dashboard.html", events=services.all_events())
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    """Create a draft event."""
+    form = EventForm()
+    if form.validate_on_submit():
+        event = services.save_event(Event(), form.data)
+        db.session.commit()
+        flash("Event created as a draft. Add its sessions, then publish it.", "success")
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    return render_template("organise/event_form.html", form=form, event=None), _status(form)
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int):
+    """One event: its sessions, who is booked, who is waiting, and the mix of people."""
+    event = _event_or_404(event_id)
+    return render_template(
+        "organise/event.html",
+        event=event,
+        sessions=services.event_overview(event),
+        mix=services.role_tag_mix(event),
+    )
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit_event(event_id: int):
+    """Change an event's details."""
+    event = _event_or_404(event_id)
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        services.save_event(event, form.data)
+        db.session.commit()
+        flash("Event saved.", "success")
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    return render_template("organise/event_form.html", form=form, event=event), _status(form)
+
+
+@bp.post("/events/<int:event_id>/status")
+def change_status(event_id: int):
+    """Publish, unpublish or cancel an event."""
+    event = _event_or_404(event_id)
+    try:
+        services.change_status(event, request.form.get("action", ""))
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"The event is now {event.status}.", "success")
+    return redirect(url_for(".event", event_id=event.id), code=303)
+
+
+@bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
+def new_session(event_id: int):
+    """Add a session to an event."""
+    return _session_form(_event_or_404(event_id), None)
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(event_id: int, session_id: int):
+    """Change a session's kind, times or places."""
+    event = _event_or_404(event_id)
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    return _session_form(event, session)
+
+
+def _session_form(event: Event, session: EventSession | None):
+    """Show or save the session form."""
+    form = SessionForm()
+    if request.method == "GET" and session is not None:
+        starts, ends = event.local(session.starts_at), event.local(session.ends_at)
+        form.kind.data, form.title.data, form.capacity.data = (
+            session.kind,
+            session.title,
+            session.capacity,
+        )
+        form.day.data, form.starts.data, form.ends.data = starts.date(), starts.time(), ends.time()
+    if form.validate_on_submit():
+        starts, ends = form.local_times()
+        data = services.SessionData(
+            form.kind.data, form.title.data, starts, ends, form.capacity.data
+        )
+        services.save_session(event, session, data)
+        db.session.commit()
+        flash("Session saved.", "success")
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    page = render_template("organise/session_form.html", form=form, event=event, session=session)
+    return page, _status(form)
+
+
+@bp.post("/events/<int:event_id>/bookings/<int:booking_id>/cancel")
+def cancel_booking(event_id: int, booking_id: int):
+    """Cancel someone's booking; the first on the waiting list takes the place."""
+    booking = _booking_or_404(event_id, booking_id)
+    promoted = bookings.cancel(booking)
+    db.session.commit()
+    names = ", ".join(b.registration.name for b in promoted)
+    flash(
+        f"Booking cancelled.{' Moved up from the waiting list: ' + names if names else ''}",
+        "success",
+    )
+    return redirect(url_for(".event", event_id=event_id), code=303)
+
+
+@bp.post("/events/<int:event_id>/bookings/<int:booking_id>/move-up")
+def move_up(event_id: int, booking_id: int):
+    """Move someone one place up the waiting list."""
+    booking = _booking_or_404(event_id, booking_id)
+    try:
+        bookings.move_up(booking)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{booking.registration.name} moved up the waiting list.", "success")
+    return redirect(url_for(".event", event_id=event_id), code=303)
+
+
+@bp.get("/events/<int:event_id>/bookings.csv")
+def bookings_csv(event_id: int):
+    """Download an event's bookings as a spreadsheet."""
+    event = _event_or_404(event_id)
+    return Response(
+        services.bookings_csv(event),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="event-{event.id}-bookings.csv"'},
+    )
+
+
+def _event_or_404(event_id: int) -> Event:
+    """The event, or a 404."""
+    return db.get_or_404(Event, event_id)
+
+
+def _booking_or_404(event_id: int, booking_id: int):
+    """A booking of this event, or a 404."""
+    booking = services.booking_of_event(_event_or_404(event_id), booking_id)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _status(form) -> int:
+    """400 when a submitted form has errors, so tools and tests can tell."""
+    return 400 if form.errors else 200

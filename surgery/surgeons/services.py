@@ -1,0 +1,212 @@
+"""Volunteering as a surgeon, and organisers approving, declining or adding surgeons.
+
+Services flush and raise; the caller commits once. Invites go through the outbox.
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from surgery.bookings.models import Registration
+from surgery.database import by_token, lock_row
+from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.tokens import hash_token, manage_token, new_form_key
+from surgery.events.models import SURGERY, Event
+from surgery.extensions import db
+from surgery.mail import notices
+from surgery.matching.models import Match
+from surgery.surgeons.models import (
+    APPROVED,
+    DECLINED,
+    PENDING,
+    WITHDRAWN,
+    Surgeon,
+    SurgeonSession,
+)
+from surgery.vocabulary.models import RoleTag, Topic
+from surgery.vocabulary.services import terms
+
+
+@dataclass
+class SurgeonDetails:
+    """What a volunteer tells us, as plain data from a form."""
+
+    name: str
+    email: str
+    topic_ids: list[int]
+    session_ids: list[int]
+    capacity: int
+    bio: str = ""
+    languages: list[str] = field(default_factory=list)
+    role_tag_ids: list[int] = field(default_factory=list)
+    consent: bool = False
+
+
+@dataclass
+class VolunteerOutcome:
+    """The surgeon record, its manage token when this form made it, and whether it is new."""
+
+    surgeon: Surgeon
+    token: str | None
+    is_new: bool
+
+
+def volunteer(
+    event_id: int, details: SurgeonDetails, form_key: str, secret: str, by_organiser=False
+) -> VolunteerOutcome:
+    """Sign someone up as a surgeon for an event; an organiser's addition is approved at once."""
+    event = lock_row(Event, event_id)
+    if event is None or (not by_organiser and not event.is_published):
+        raise NotFound("This surgery day is not taking volunteers.")
+    email = details.email.strip().lower()
+    surgeon = db.session.scalars(
+        sa.select(Surgeon).where(Surgeon.event_id == event.id, Surgeon.email == email)
+    ).one_or_none()
+    token = manage_token(secret, form_key)
+    if surgeon is not None and surgeon.status != WITHDRAWN:
+        same_form = surgeon.token_hash == hash_token(token)
+        return VolunteerOutcome(surgeon, token if same_form else None, False)
+    if surgeon is None:
+        if by_token(Surgeon, token):  # the same form sent again with another email
+            form_key = new_form_key()
+            token = manage_token(secret, form_key)
+        surgeon = Surgeon(event=event, email=email)
+        db.session.add(surgeon)
+    surgeon.token_seed, surgeon.token_hash = form_key, hash_token(token)
+    surgeon.added_by_organiser = by_organiser
+    surgeon.status = PENDING
+    apply_details(surgeon, details)
+    if by_organiser:
+        approve(surgeon)
+    else:
+        db.session.flush()
+        notices.notify_surgeon(notices.SURGEON_RECEIVED, surgeon)
+    return VolunteerOutcome(surgeon, token, True)
+
+
+def apply_details(surgeon: Surgeon, details: SurgeonDetails) -> None:
+    """Store a surgeon's answers; role tags only with consent; invites follow availability."""
+    surgeon.name = details.name.strip()
+    surgeon.bio = details.bio.strip()
+    surgeon.capacity = details.capacity
+    surgeon.languages = list(details.languages)
+    surgeon.consent_sensitive = details.consent
+    surgeon.topics = terms(Topic, details.topic_ids)
+    surgeon.role_tags = terms(RoleTag, details.role_tag_ids) if details.consent else []
+    _set_availability(surgeon, details.session_ids)
+    db.session.flush()
+
+
+def _set_availability(surgeon: Surgeon, session_ids: list[int]) -> None:
+    """Add and remove surgery sessions; an approved surgeon gets invites and cancellations."""
+    valid = {s.id for s in surgeon.event.sessions if s.kind == SURGERY}
+    wanted = set(session_ids) & valid
+    if not wanted:
+        raise DomainError("Choose at least one surgery session you can do.")
+    for slot in list(surgeon.availability):
+        if slot.session_id not in wanted:
+            if surgeon.status == APPROVED:
+                slot.ical_sequence += 1
+                notices.notify_surgeon(notices.SURGEON_CANCELLED, surgeon, [slot])
+            _drop_matches(surgeon, slot.session_id)
+            surgeon.availability.remove(slot)
+    added = [SurgeonSession(session_id=sid) for sid in sorted(wanted - surgeon.session_ids)]
+    surgeon.availability.extend(added)
+    if surgeon.status == APPROVED and added:
+        db.session.flush()
+        notices.notify_surgeon(notices.SURGEON_CONFIRMED, surgeon, added)
+
+
+def approve(surgeon: Surgeon) -> None:
+    """Approve a volunteer: they get an invite for each session they can do."""
+    if surgeon.status == APPROVED:
+        return
+    surgeon.status = APPROVED
+    for slot in surgeon.availability:
+        if slot.ical_sequence:  # a cancellation went out with this number: send a newer one
+            slot.ical_sequence += 1
+    db.session.flush()
+    notices.notify_surgeon(notices.SURGEON_CONFIRMED, surgeon, surgeon.availability)
+
+
+def decline(surgeon: Surgeon) -> None:
+    """Decline a volunteer, with thanks; cancel invites if they had been approved."""
+    _stand_down(surgeon, DECLINED)
+    notices.notify_surgeon(notices.SURGEON_DECLINED, surgeon)
+
+
+def withdraw(surgeon: Surgeon) -> None:
+    """The volunteer can no longer come: cancel their invites and pairs."""
+    _stand_down(surgeon, WITHDRAWN)
+
+
+def _stand_down(surgeon: Surgeon, status: str) -> None:
+    """Leave every session: CANCEL invites sent, drop pairs not yet told."""
+    if surgeon.status == APPROVED:
+        for slot in surgeon.availability:
+            slot.ical_sequence += 1
+        notices.notify_surgeon(notices.SURGEON_CANCELLED, surgeon, surgeon.availability)
+    for slot in surgeon.availability:
+        _drop_matches(surgeon, slot.session_id)
+    surgeon.status = status
+    db.session.flush()
+
+
+def _drop_matches(surgeon: Surgeon, session_id: int) -> None:
+    """Remove this surgeon's pairs in a session, so the attendees can be matched again."""
+    db.session.execute(
+        sa.delete(Match).where(Match.surgeon_id == surgeon.id, Match.session_id == session_id)
+    )
+
+
+def surgeon_for_token(token: str) -> Surgeon:
+    """The surgeon a manage link belongs to."""
+    surgeon = by_token(Surgeon, token)
+    if surgeon is None:
+        raise NotFound("This link does not match a volunteer. Check it was copied whole.")
+    return surgeon
+
+
+def surgeons_of(event: Event) -> list[Surgeon]:
+    """Every volunteer of an event, newest first, with what the organiser page shows."""
+    return list(
+        db.session.scalars(
+            sa.select(Surgeon)
+            .where(Surgeon.event_id == event.id)
+            .options(
+                selectinload(Surgeon.topics),
+                selectinload(Surgeon.role_tags),
+                selectinload(Surgeon.availability),
+            )
+            .order_by(Surgeon.id.desc())
+        )
+    )
+
+
+@dataclass
+class History:
+    """What a person did before, found by their email."""
+
+    attended: list[Registration]
+    volunteered: list[Surgeon]
+
+
+def history(emails: list[str], exclude_event_id: int) -> dict[str, History]:
+    """Earlier bookings and volunteering for each email, in two queries."""
+    found = {e: History([], []) for e in emails}
+    if not emails:
+        return found
+    for registration in db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.email.in_(emails), Registration.event_id != exclude_event_id)
+        .order_by(Registration.id)
+    ):
+        found[registration.email].attended.append(registration)
+    for surgeon in db.session.scalars(
+        sa.select(Surgeon)
+        .where(Surgeon.email.in_(emails), Surgeon.event_id != exclude_event_id)
+        .order_by(Surgeon.id)
+    ):
+        found[surgeon.email].volunteered.append(surgeon)
+    return found

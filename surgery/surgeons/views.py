@@ -1,0 +1,108 @@
+"""Volunteering as a surgeon, and the surgeon's private manage link."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.languages import as_text
+from surgery.domain.tokens import is_form_key, new_form_key
+from surgery.events.models import SURGERY
+from surgery.events.services import published_event
+from surgery.extensions import db
+from surgery.surgeons import services
+from surgery.surgeons.forms import SurgeonForm, VolunteerForm
+from surgery.surgeons.models import WITHDRAWN
+from surgery.vocabulary import services as vocabulary
+from surgery.vocabulary.models import RoleTag, Topic
+
+bp = Blueprint("surgeons", __name__)
+
+
+@bp.route("/events/<int:event_id>/volunteer", methods=["GET", "POST"])
+def volunteer(event_id: int):
+    """The public 'volunteer as a surgeon' form."""
+    event = published_event(event_id)
+    if event is None or not event.is_published:
+        abort(404)
+    form = volunteer_form(event)
+    if form.validate_on_submit():
+        try:
+            outcome = services.volunteer(
+                event.id, form.details(form.email.data), form.form_key.data, current_app.secret_key
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.sessions.errors.append(str(error))
+        else:
+            db.session.commit()
+            if outcome.token is None:
+                return render_template("surgeons/already.html", surgeon=outcome.surgeon), 200
+            flash("Thank you for volunteering. An organiser will be in touch soon.", "success")
+            return redirect(url_for(".manage", token=outcome.token), code=303)
+    page = render_template("surgeons/volunteer.html", event=event, form=form)
+    return page, 400 if form.errors else 200
+
+
+def volunteer_form(event) -> VolunteerForm:
+    """The volunteer form for an event, with a fresh form key on first showing."""
+    form = VolunteerForm()
+    surgeries = [s for s in event.sessions if s.kind == SURGERY]
+    form.set_choices(surgeries, vocabulary.active(RoleTag), vocabulary.active(Topic))
+    if request.method == "GET":
+        form.form_key.data = new_form_key()
+        form.sessions.data = [s.id for s in surgeries] if len(surgeries) == 1 else []
+    elif not is_form_key(form.form_key.data):
+        form.form_key.data = new_form_key()
+    return form
+
+
+@bp.route("/volunteer/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    """A surgeon's own page: change what they offer, or withdraw."""
+    surgeon = surgeon_or_404(token)
+    form = SurgeonForm()
+    surgeries = [s for s in surgeon.event.sessions if s.kind == SURGERY]
+    form.set_choices(surgeries, vocabulary.active(RoleTag), vocabulary.active(Topic))
+    if request.method == "GET":
+        _fill(form, surgeon)
+    elif surgeon.status == WITHDRAWN:
+        abort(400)
+    elif form.validate():
+        try:
+            services.apply_details(surgeon, form.details(surgeon.email))
+        except DomainError as error:
+            db.session.rollback()
+            form.sessions.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your changes are saved.", "success")
+            return redirect(url_for(".manage", token=token), code=303)
+    page = render_template("surgeons/manage.html", surgeon=surgeon, form=form, token=token)
+    return page, 400 if form.errors else 200
+
+
+@bp.post("/volunteer/<token>/withdraw")
+def withdraw(token: str):
+    """The surgeon can no longer come."""
+    surgeon = surgeon_or_404(token)
+    services.withdraw(surgeon)
+    db.session.commit()
+    flash("You have withdrawn. Thank you for letting us know.", "success")
+    return redirect(url_for(".manage", token=token), code=303)
+
+
+def surgeon_or_404(token: str):
+    """The surgeon behind a manage link; a wrong link is a 404."""
+    try:
+        return services.surgeon_for_token(token)
+    except NotFound:
+        abort(404)
+
+
+def _fill(form: SurgeonForm, surgeon) -> None:
+    """Show the stored answers."""
+    form.name.data, form.bio.data, form.capacity.data = surgeon.name, surgeon.bio, surgeon.capacity
+    form.languages.data = as_text(surgeon.languages)
+    form.sessions.data = sorted(surgeon.session_ids)
+    form.topics.data = [t.id for t in surgeon.topics]
+    form.role_tags.data = [t.id for t in surgeon.role_tags]
+    form.consent.data = surgeon.consent_sensitive

@@ -1,0 +1,27 @@
+"""Template helpers: local times in plain English."""
+
+import datetime as dt
+
+from flask import Flask
+
+from surgery.domain.access import labels as access_labels
+
+
+def register(app: Flask) -> None:
+    """Make the helpers available in every template."""
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["clock"] = format_clock
+    app.jinja_env.filters["access_labels"] = access_labels
+    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+
+
+def format_day(moment: dt.datetime) -> str:
+    """'Saturday 6 March 2027'."""
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def format_clock(moment: dt.datetime) -> str:
+    """'10am', '1:30pm': how times are written in the UK."""
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"

@@ -1,0 +1,1 @@
+"""Organiser-editable vocabularies: role tags (who you are) and topics (what help)."""

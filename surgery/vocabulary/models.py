@@ -1,0 +1,25 @@
+"""RoleTag and Topic: short lists the organiser keeps."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from surgery.extensions import db
+
+
+class _Term:
+    """Columns every vocabulary term has."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+
+
+class RoleTag(_Term, db.Model):
+    """Who someone is, e.g. 'Volunteer'. Health-related: stored only with consent."""
+
+    __tablename__ = "role_tag"
+
+
+class Topic(_Term, db.Model):
+    """What someone wants help with, or a surgeon can help with."""

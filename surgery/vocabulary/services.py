@@ -1,0 +1,55 @@
+"""Reading and seeding the role-tag and topic vocabularies."""
+
+import sqlalchemy as sa
+
+from surgery.domain.errors import DomainError
+from surgery.extensions import db
+
+
+def active(model) -> list:
+    """Terms offered on forms, in the organiser's order."""
+    query = sa.select(model).where(model.active.is_(True)).order_by(model.position, model.id)
+    return list(db.session.scalars(query))
+
+
+def everything(model) -> list:
+    """Every term, retired ones too, in order."""
+    return list(db.session.scalars(sa.select(model).order_by(model.position, model.id)))
+
+
+def terms(model, ids: list[int]) -> list:
+    """Vocabulary rows for the given ids."""
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids))))
+
+
+def add(model, name: str):
+    """Add a term at the end of the list (flushes; the caller commits)."""
+    _check_unique(model, name)
+    last = db.session.scalar(sa.select(sa.func.max(model.position))) or 0
+    term = model(name=name.strip(), position=last + 1)
+    db.session.add(term)
+    db.session.flush()
+    return term
+
+
+def rename(term, name: str) -> None:
+    """Give a term a new name; people who chose it keep it."""
+    _check_unique(type(term), name, term.id)
+    term.name = name.strip()
+    db.session.flush()
+
+
+def set_active(term, active: bool) -> None:
+    """Retire a term from the forms, or bring it back; stored answers stay."""
+    term.active = active
+    db.session.flush()
+
+
+def _check_unique(model, name: str, own_id: int | None = None) -> None:
+    """Refuse a name another term of the same vocabulary has."""
+    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
+    other = db.session.scalar(query)
+    if other is not None and other != own_id:
+        raise DomainError(f"“{name.strip()}” is already in the list.")

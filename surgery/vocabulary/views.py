@@ -1,0 +1,91 @@
+"""Organisers edit the role tags and topics people choose from."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from surgery.auth.access import organiser_required
+from surgery.domain.errors import DomainError
+from surgery.extensions import db
+from surgery.vocabulary import services
+from surgery.vocabulary.forms import TermForm
+from surgery.vocabulary.models import RoleTag, Topic
+
+bp = Blueprint("vocabulary", __name__, url_prefix="/organise/vocabulary")
+
+VOCABULARIES = {"role-tags": (RoleTag, "Role tags"), "topics": (Topic, "Topics")}
+
+
+@bp.before_request
+@organiser_required
+def require_login():
+    """Only organisers edit vocabularies."""
+
+
+@bp.get("/")
+def index():
+    """Both vocabularies, with forms to add, rename and retire terms."""
+    return _page()
+
+
+@bp.post("/<kind>/add")
+def add(kind: str):
+    """Add a term."""
+    model = _model(kind)
+    form = TermForm(prefix=kind)
+    if form.validate_on_submit():
+        return _save(
+            lambda: services.add(model, form.name.data), f"Added “{form.name.data}”.", kind, form
+        )
+    return _page(kind, form), 400
+
+
+@bp.post("/<kind>/<int:term_id>/rename")
+def rename(kind: str, term_id: int):
+    """Rename a term."""
+    term = db.get_or_404(_model(kind), term_id)
+    form = TermForm()
+    if form.validate_on_submit():
+        return _save(lambda: services.rename(term, form.name.data), "Renamed.", kind, form)
+    flash(f"Not renamed: {' '.join(form.name.errors)}", "error")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/<kind>/<int:term_id>/active")
+def set_active(kind: str, term_id: int):
+    """Retire a term or bring it back."""
+    term = db.get_or_404(_model(kind), term_id)
+    active = request.form.get("active") == "1"
+    services.set_active(term, active)
+    db.session.commit()
+    flash(f"“{term.name}” is {'offered again' if active else 'no longer offered'}.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+def _save(change, message: str, kind: str, form: TermForm):
+    """Run a change, commit it, or show why not."""
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        form.name.errors.append(str(error))
+        return _page(kind, form), 400
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".index"), code=303)
+
+
+def _model(kind: str):
+    """The model for a vocabulary's URL name."""
+    if kind not in VOCABULARIES:
+        abort(404)
+    return VOCABULARIES[kind][0]
+
+
+def _page(failed_kind: str | None = None, failed_form: TermForm | None = None):
+    """Render both vocabularies; the form that failed keeps what was typed."""
+    sections = []
+    for kind, (model, title) in VOCABULARIES.items():
+        form = failed_form if kind == failed_kind else TermForm(formdata=None, prefix=kind)
+        sections.append(
+            {"kind": kind, "title": title, "terms": services.everything(model), "form": form}
+        )
+    return render_template("vocabulary/index.html", sections=sections)

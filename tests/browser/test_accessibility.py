@@ -1,0 +1,126 @@
+"""axe-core finds no WCAG 2.0, 2.1 or 2.2 A/AA problems on the pages people use."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    ORGANISER_EMAIL,
+    PHONE,
+    assert_accessible,
+    assert_fits_the_screen,
+    screenshot,
+    sign_in,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+def open_booking_form_with_errors(page, base_url, seed) -> None:
+    """The booking form, sent empty so every required field shows its error."""
+    page.goto(f"{base_url}/events/{seed.event_id}/book")
+    page.get_by_role("button", name="Book my place").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please check these and try again")
+    # listed in the order the page asks
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Choose at least one session to book.",
+            "Enter your name or a nickname.",
+            "Enter your email address, so we can send your booking.",
+        ]
+    )
+
+
+def book(page, base_url, seed, name: str) -> None:
+    """Book the surgery space and the full workshop through the form."""
+    page.goto(f"{base_url}/events/{seed.event_id}/book?session={seed.surgery_id}")
+    page.get_by_label("Staying safe online").check()
+    page.get_by_label("Your name or a nickname").fill(name)
+    page.get_by_label("Your email address").fill(f"{name.lower()}@example.org")
+    page.get_by_label("A quiet space").check()
+    page.get_by_role("button", name="Book my place").click()
+    page.wait_for_url(re.compile(r"/bookings/[\w-]+/confirmed$"))
+
+
+def test_front_page(page, base_url, seed, axe_script):
+    page.goto(base_url + "/")
+    expect(page.get_by_role("link", name=seed.event_title)).to_be_visible()
+    screenshot(page, "front-desktop")
+    assert_accessible(page, axe_script, "the front page")
+
+
+def test_front_page_with_a_bad_filter(page, base_url, seed, axe_script):
+    page.goto(base_url + "/?kind=nonsense&day=not-a-date")
+    expect(page.locator(".field-error")).to_have_count(2)
+    assert_accessible(page, axe_script, "the front page with filter errors")
+
+
+def test_event_page(page, base_url, seed, axe_script):
+    page.goto(f"{base_url}/events/{seed.event_id}")
+    expect(page.get_by_text("Full – join the waiting list")).to_be_visible()
+    expect(page.get_by_text("No booking needed")).to_be_visible()
+    assert_accessible(page, axe_script, "an event page")
+
+
+def test_booking_form_with_errors(page, base_url, seed, axe_script):
+    open_booking_form_with_errors(page, base_url, seed)
+    screenshot(page, "booking-errors-desktop")
+    assert_accessible(page, axe_script, "the booking form with errors")
+
+
+def test_confirmation_and_manage_pages(page, base_url, seed, axe_script):
+    book(page, base_url, seed, "Robin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, Robin")
+    # booked without consent, so the page also says the answers were not kept
+    expect(page.locator(".flash")).to_contain_text("We did not keep your answers")
+    screenshot(page, "confirmation-desktop")
+    assert_accessible(page, axe_script, "the confirmation page")
+
+    page.get_by_role("link", name="Change or cancel my booking").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking")
+    assert_accessible(page, axe_script, "the manage page")
+
+    page.get_by_role("button", name="Leave waiting list Staying safe online").click()
+    expect(page.locator(".flash")).to_have_text("Cancelled: Staying safe online.")
+    screenshot(page, "manage-desktop")
+    assert_accessible(page, axe_script, "the manage page after cancelling")
+
+
+def test_login_page(page, base_url, seed, axe_script):
+    page.goto(f"{base_url}/login")
+    assert_accessible(page, axe_script, "the sign-in page")
+    page.get_by_label("Email").fill(ORGANISER_EMAIL)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".field-error")).to_contain_text("do not match")
+    assert_accessible(page, axe_script, "the sign-in page with an error")
+
+
+def test_organiser_pages(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    assert_accessible(page, axe_script, "the organiser's dashboard")
+    page.get_by_role("link", name=seed.event_title).click()
+    page.wait_for_url(f"{base_url}/organise/events/{seed.event_id}")
+    waiting = page.get_by_role("table", name="Waiting list: Staying safe online")
+    expect(waiting.get_by_role("button", name="Move up")).to_be_visible()
+    screenshot(page, "organiser-event-desktop")
+    assert_accessible(page, axe_script, "the organiser's event page")
+
+
+def test_front_page_on_a_phone(phone_page, base_url, seed, axe_script):
+    page = phone_page
+    page.goto(base_url + "/")
+    assert page.viewport_size == PHONE
+    screenshot(page, "front-phone")
+    assert_fits_the_screen(page)
+    assert_accessible(page, axe_script, "the front page on a phone")
+
+
+def test_booking_form_with_errors_on_a_phone(phone_page, base_url, seed, axe_script):
+    page = phone_page
+    open_booking_form_with_errors(page, base_url, seed)
+    screenshot(page, "booking-errors-phone")
+    assert_fits_the_screen(page)
+    assert_accessible(page, axe_script, "the booking form with errors on a phone")

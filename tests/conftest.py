@@ -1,0 +1,215 @@
+"""Fixtures: one app per test run, each test inside a transaction that is rolled back.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set.
+Tests that start a real server get a database of their own (see live_database).
+"""
+
+import contextlib
+import datetime as dt
+import os
+import re
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from surgery import create_app
+from surgery.auth.models import Organiser
+from surgery.config import normalise_database_url
+from surgery.database import utcnow
+from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
+from surgery.extensions import db
+
+# fixtures for tests that read the mail a real SMTP server receives
+pytest_plugins = ["tests.mail_fixtures"]
+
+ORGANISER_PASSWORD = "correct horse battery"
+MAIL_FOLDER = Path(tempfile.gettempdir()) / f"surgery-test-mail-{os.getpid()}"
+CSRF_PATTERN = re.compile(
+    r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL database to test against, if any."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    return normalise_database_url(url) if url else None
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str, folder: Path):
+    """A new empty database: a SQLite file, or a PostgreSQL database made for it and dropped.
+
+    Each run and each live server gets its own, so runs side by side never meet.
+    """
+    base = postgres_url()
+    if base is None:
+        yield f"sqlite:///{folder / (prefix + '.sqlite3')}"
+        return
+    name = f"surgery_{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The shared test database, empty (migrated by the app fixture)."""
+    with fresh_database("test", tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+def make_app(url: str, **extra):
+    """An app for tests on the given database."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "PAGE_CACHE_SECONDS": 0,
+            "MAIL_OUTBOX_FOLDER": str(MAIL_FOLDER),
+            **extra,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """One app for the whole run, its database migrated once."""
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """Run the test inside one outer transaction that is rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        original, db.session = db.session, scoped_session(factory, scopefunc=_app_ctx_id)
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    """A test client whose requests share the test's transaction."""
+    return app.test_client()
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a page."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, page_url: str, action: str | None = None, data=None, **kw):
+    """Open a page like a person, then send its form with the page's CSRF token."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page.status_code
+    fields = dict(data or {})
+    fields.setdefault("csrf_token", csrf_from(page.get_data(as_text=True)))
+    return client.post(action or page_url, data=fields, **kw)
+
+
+@pytest.fixture
+def make_event(db_session):
+    """Factory: a published event with sessions (surgery of 10 places by default)."""
+
+    def make(sessions=None, status=PUBLISHED, days_ahead=10, **fields):
+        start = utcnow().replace(hour=10, minute=0, second=0, microsecond=0)
+        start += dt.timedelta(days=days_ahead)
+        values = {"title": "Leeds surgery", "venue_name": "Library", "city": "Leeds"}
+        event = Event(status=status, **{**values, **fields})
+        for spec in sessions or [{"kind": SURGERY, "title": "Surgery space", "capacity": 10}]:
+            spec = dict(spec)
+            offset = dt.timedelta(hours=spec.pop("hour_offset", 0))
+            event.sessions.append(
+                EventSession(
+                    starts_at=start + offset, ends_at=start + offset + dt.timedelta(hours=2), **spec
+                )
+            )
+        db_session.add(event)
+        db_session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def organiser(db_session):
+    """An organiser account."""
+    person = Organiser(email="org@example.org", name="Org")
+    person.set_password(ORGANISER_PASSWORD)
+    db_session.add(person)
+    db_session.commit()
+    return person
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    """A client signed in as an organiser."""
+    response = post_form(
+        client, "/login", data={"email": organiser.email, "password": ORGANISER_PASSWORD}
+    )
+    assert response.status_code == 303
+    return client
+
+
+@pytest.fixture
+def live_database(tmp_path):
+    """A database of its own for a test that starts a real server, dropped afterwards."""
+    with fresh_database("live", tmp_path) as url:
+        yield url
+
+
+def count(model) -> int:
+    """How many rows a table holds, as the test's transaction sees it."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def book(client, event, name="Sam", sessions=None, **fields):
+    """Book sessions of an event through the public form (the first session by default)."""
+    data = {
+        "name": name,
+        "email": f"{name.lower()}@example.org",
+        "sessions": [event.sessions[0].id] if sessions is None else sessions,
+        **fields,
+    }
+    return post_form(client, f"/events/{event.id}/book", data=data)
+
+
+def manage_token(booked) -> str:
+    """The private manage token a successful booking redirected to."""
+    assert booked.status_code == 303, booked.status_code
+    return booked.headers["Location"].split("/")[2]
+
+
+def is_ticked(page: str, name: str, value) -> bool:
+    """True if the page's checkbox with this name and value is ticked."""
+    inputs = re.findall(r"<input [^>]*>", page)
+    wanted = (f'name="{name}"', f'value="{value}"', " checked")
+    return any(all(part in tag for part in wanted) for tag in inputs)

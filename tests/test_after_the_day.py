@@ -1,0 +1,182 @@
+"""After the day: the day in numbers, and the 'what did you learn?' feedback by email.
+
+People book, walk in and are helped through the real pages; arrival and leaving times are
+set where the numbers depend on them; the email is read as a real SMTP server received it.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from surgery.bookings.models import Registration
+from surgery.database import utcnow
+from surgery.day.models import Feedback
+from surgery.domain.tokens import manage_token
+from surgery.extensions import db
+from surgery.mail.models import OutboxMessage
+from surgery.vocabulary.models import RoleTag
+from tests.conftest import ORGANISER_PASSWORD, count, post_form
+from tests.mail_fixtures import text_of
+from tests.test_matching_page import add_surgeon, attend, booking_of, ids, plain, surgeon_of
+
+CARER = "Carer or family member"
+JOURNALIST = "Community journalist"
+FEEDBACK_LINK = re.compile(r"https?://[^/\s]+(/feedback/[\w-]+)")
+
+
+def registration(name: str) -> Registration:
+    db.session.expire_all()
+    return db.session.scalars(sa.select(Registration).where(Registration.name == name)).one()
+
+
+def numbers_url(event) -> str:
+    return f"/organise/events/{event.id}/numbers"
+
+
+def big_counts(page: str) -> dict[str, str]:
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page))
+
+
+def table(page: str, table_id: str) -> list[tuple[str, int]]:
+    """A chart's table: (label, number of people), in order."""
+    start = page.index(f'id="{table_id}"')
+    part = page[start : page.index("</table>", start)]
+    rows = re.findall(r'<th scope="row">(.*?)</th><td class="num">(\d+)</td>', part)
+    return [(label, int(n)) for label, n in rows]
+
+
+def check_in(client, event, name: str):
+    rid = registration(name).id
+    url = f"/organise/events/{event.id}/checkin/{rid}/arrive"
+    assert post_form(client, f"/organise/events/{event.id}/checkin", url).status_code == 303
+
+
+@pytest.fixture
+def day(organiser_client, client, make_event):
+    """Ana (carer, Instagram) and Ben (journalist and carer, Facebook) came; Cal did not;
+    Kit walked in (Facebook). Sue helped Ben; Sue was here two hours, Tom is still here
+    after half an hour."""
+    event = make_event()
+    attend(client, event, "Ana", topics=("Instagram",), role_tags=ids(RoleTag, CARER), consent="y")
+    both = ids(RoleTag, JOURNALIST, CARER)
+    attend(client, event, "Ben", topics=("Facebook",), role_tags=both, consent="y")
+    attend(client, event, "Cal", topics=("Facebook",))
+    check_in(organiser_client, event, "Ana")
+    check_in(organiser_client, event, "Ben")
+    kiosk = f"/organise/events/{event.id}/kiosk"
+    assert post_form(organiser_client, f"/organise/events/{event.id}", kiosk).status_code == 303
+    walked_in = post_form(
+        organiser_client, "/kiosk", data={"name": "Kit", "help_text": "Facebook groups"}
+    )
+    assert walked_in.status_code == 303
+    leave = {"email": "org@example.org", "password": ORGANISER_PASSWORD}
+    assert post_form(organiser_client, "/kiosk/exit", data=leave).status_code == 303
+
+    add_surgeon(organiser_client, event, "Sue", topics=("Facebook",))
+    add_surgeon(organiser_client, event, "Tom", topics=("Instagram",))
+    floor = f"/organise/sessions/{event.sessions[0].id}/floor"
+    post_form(organiser_client, floor, f"{floor}/surgeons/{surgeon_of('Sue').id}/here")
+    pair = f"{booking_of('Ben').id}:{surgeon_of('Sue').id}"
+    assert (
+        post_form(organiser_client, floor, f"{floor}/start", data={"pair": pair}).status_code == 303
+    )
+    now = utcnow()
+    sue, tom = surgeon_of("Sue"), surgeon_of("Tom")
+    sue.arrived_at, sue.left_at = now - dt.timedelta(hours=3), now - dt.timedelta(hours=1)
+    tom.arrived_at = now - dt.timedelta(minutes=30)
+    db.session.commit()
+    return event
+
+
+def test_the_day_in_numbers(organiser_client, day):
+    page = organiser_client.get(numbers_url(day)).text
+
+    assert big_counts(page) == {
+        "People helped": "1",
+        "Came": "3",
+        "Walk-ins": "1",
+        "Booked but did not come": "1",
+        "Surgeon hours": "2.5",
+        "Hours of one-to-one help": "0.0",
+    }
+    assert table(page, "mix") == [(CARER, 2), (JOURNALIST, 1)]
+    assert table(page, "topics") == [("Facebook", 1), ("Instagram", 1)]
+    assert "<caption>Who came (role tags they chose to share)</caption>" in page
+    assert 'class="bar" style="width: 50%"' in page
+
+
+def test_the_numbers_are_for_organisers(client, make_event):
+    event = make_event()
+
+    assert client.get(numbers_url(event)).headers["Location"].startswith("/login")
+
+
+def test_people_who_came_are_asked_what_they_learned(organiser_client, day, mailbox):
+    mailbox.deliver()  # the booking confirmations
+    post_form(organiser_client, numbers_url(day), f"/organise/events/{day.id}/feedback-requests")
+
+    asked = db.session.scalars(
+        sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == "feedback_request")
+    ).all()
+    assert sorted(asked) == ["ana@example.org", "ben@example.org"]  # Kit gave no email
+    mail = mailbox.deliver_to()
+    assert set(mail) == {"ana@example.org", "ben@example.org"}
+    assert mail["ana@example.org"].message["Subject"] == f"What did you learn at {day.title}?"
+    link = FEEDBACK_LINK.search(text_of(mail["ana@example.org"]))
+    assert link
+
+    page = organiser_client.get(link.group(1))
+    assert page.status_code == 200
+    assert "What did you learn?" in page.text
+    sent = post_form(
+        organiser_client,
+        link.group(1),
+        data={"learned": "How to make my page private", "share_publicly": "y"},
+    )
+    assert sent.status_code == 200
+    assert "Thank you" in sent.text
+    feedback = db.session.scalars(sa.select(Feedback)).one()
+    assert (feedback.registration.name, feedback.learned) == ("Ana", "How to make my page private")
+    assert feedback.share_publicly
+
+    post_form(organiser_client, numbers_url(day), f"/organise/events/{day.id}/feedback-requests")
+    again = db.session.scalars(
+        sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == "feedback_request")
+    ).all()
+    assert sorted(again) == ["ana@example.org", "ben@example.org", "ben@example.org"]
+
+
+def feedback_link(app, name: str) -> str:
+    """The feedback link of a person, as the email would carry it."""
+    return f"/feedback/{manage_token(app.secret_key, registration(name).token_seed)}"
+
+
+def test_shared_answers_appear_without_names_and_unshared_do_not(app, organiser_client, day):
+    post_form(organiser_client, feedback_link(app, "Ana"), data={"learned": "Privacy settings"})
+    post_form(
+        organiser_client,
+        feedback_link(app, "Ben"),
+        data={"learned": "Scheduling posts", "share_publicly": "y"},
+    )
+
+    page = organiser_client.get(numbers_url(day)).text
+    learned = page[page.index("What people learned") :]
+
+    assert "<blockquote>Scheduling posts</blockquote>" in learned
+    assert "Privacy settings" not in page
+    assert "Ben" not in plain(learned)
+
+
+def test_an_empty_answer_is_refused(app, organiser_client, day):
+    sent = post_form(organiser_client, feedback_link(app, "Ana"), data={"learned": "  "})
+
+    assert sent.status_code == 400
+    assert "Write a few words, or close this page." in sent.text
+    assert count(Feedback) == 0
+
+
+def test_someone_who_did_not_come_cannot_give_feedback(app, client, day):
+    assert client.get(feedback_link(app, "Cal")).status_code == 404
+    assert client.get("/feedback/not-a-real-token").status_code == 404

@@ -1,0 +1,130 @@
+"""Public pages: upcoming and past days, filters, and one day's page."""
+
+import datetime as dt
+
+import pytest
+
+from surgery.database import utcnow
+from surgery.events.models import CANCELLED, DRAFT, OPEN_SPACE, SURGERY, WORKSHOP
+from tests.conftest import book
+
+WORKSHOP_DAY = [
+    {"kind": WORKSHOP, "title": "Blogging for beginners", "capacity": 15},
+    {"kind": OPEN_SPACE, "title": "Open space", "capacity": None},
+]
+
+
+def test_front_page_lists_upcoming_days_with_their_sessions(client, make_event):
+    make_event(title="Leeds Social Media Surgery")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Leeds Social Media Surgery" in page.text
+    assert "Surgery space" in page.text
+    assert "1 surgery day" in page.text
+
+
+def test_front_page_leaves_out_past_draft_and_cancelled_days(client, make_event):
+    make_event(title="Long ago", days_ahead=-10)
+    make_event(title="Not ready", status=DRAFT)
+    make_event(title="Called off", status=CANCELLED)
+    page = client.get("/").text
+    assert "No surgery days match." in page
+    assert "Long ago" not in page
+    assert "Not ready" not in page
+    assert "Called off" not in page
+
+
+def test_past_page_lists_days_that_are_over(client, make_event):
+    make_event(title="Long ago", days_ahead=-10)
+    make_event(title="Still to come")
+    page = client.get("/past")
+    assert page.status_code == 200
+    assert "Long ago" in page.text
+    assert "Still to come" not in page.text
+
+
+def test_filter_by_kind_of_session(client, make_event):
+    make_event(title="Surgery only")
+    make_event(title="Workshop day", sessions=WORKSHOP_DAY)
+    page = client.get("/?kind=workshop").text
+    assert "Workshop day" in page
+    assert "Surgery only" not in page
+    assert "Surgery only" in client.get(f"/?kind={SURGERY}").text
+
+
+def test_filter_by_place(client, make_event):
+    make_event(title="Leeds day", city="Leeds")
+    make_event(title="Bradford day", city="Bradford")
+    page = client.get("/?city=bradford").text
+    assert "Bradford day" in page
+    assert "Leeds day" not in page
+
+
+def test_filter_by_date_in_local_time(client, make_event):
+    make_event(title="In ten days", days_ahead=10)
+    make_event(title="In twenty days", days_ahead=20)
+    day = (utcnow() + dt.timedelta(days=10)).date().isoformat()
+    page = client.get(f"/?day={day}").text
+    assert "In ten days" in page
+    assert "In twenty days" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("day=31-02-2027", "Enter a date like 2027-03-06."),
+        ("kind=bogus", "Choose a kind of session from the list."),
+    ],
+)
+def test_bad_filter_shows_a_message_and_still_lists_days(client, make_event, query, message):
+    make_event(title="Leeds day")
+    page = client.get(f"/?{query}")
+    assert page.status_code == 200
+    assert message in page.text
+    assert "Leeds day" in page.text
+
+
+def test_event_page_shows_places_left_and_no_booking_for_open_space(client, make_event):
+    sessions = [
+        {"kind": SURGERY, "title": "Surgery space", "capacity": 3},
+        {"kind": OPEN_SPACE, "title": "Open space", "capacity": None},
+    ]
+    event = make_event(title="Leeds day", sessions=sessions)
+    book(client, event, "Ann")
+    page = client.get(f"/events/{event.id}")
+    assert page.status_code == 200
+    assert "2 places left" in page.text
+    assert "No booking needed" in page.text
+
+
+def test_event_page_says_full_when_no_places_are_left(client, make_event):
+    event = make_event(sessions=[{"kind": SURGERY, "title": "Surgery space", "capacity": 1}])
+    assert "1 place left" in client.get(f"/events/{event.id}").text
+    book(client, event, "Ann")
+    page = client.get(f"/events/{event.id}").text
+    assert "Full – join the waiting list" in page
+    assert "place left" not in page
+
+
+def test_cancelled_event_page_says_so_and_offers_no_booking(client, make_event):
+    event = make_event(status=CANCELLED)
+    page = client.get(f"/events/{event.id}").text
+    assert "This surgery day has been cancelled." in page
+    assert f"/events/{event.id}/book" not in page
+
+
+def test_draft_event_is_not_found(client, make_event):
+    event = make_event(status=DRAFT)
+    assert client.get(f"/events/{event.id}").status_code == 404
+    assert client.get(f"/events/{event.id}/book").status_code == 404
+
+
+def test_unknown_event_is_not_found_with_a_plain_message(client, db_session):
+    page = client.get("/events/999999")
+    assert page.status_code == 404
+    assert "Page not found" in page.text
+
+
+def test_an_id_larger_than_any_row_is_not_found_rather_than_a_crash(client):
+    for url in ("/events/99999999999999999999", "/events/2147483648/book"):
+        assert client.get(url).status_code == 404
