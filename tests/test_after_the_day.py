@@ -19,7 +19,15 @@ from surgery.mail.models import OutboxMessage
 from surgery.vocabulary.models import RoleTag
 from tests.conftest import ORGANISER_PASSWORD, count, post_form
 from tests.mail_fixtures import text_of
-from tests.test_matching_page import add_surgeon, attend, booking_of, ids, plain, surgeon_of
+from tests.test_matching_page import (
+    add_surgeon,
+    attend,
+    booking_of,
+    flashes,
+    ids,
+    plain,
+    surgeon_of,
+)
 
 CARER = "Carer or family member"
 JOURNALIST = "Community journalist"
@@ -97,7 +105,7 @@ def test_the_day_in_numbers(organiser_client, day):
         "People helped": "1",
         "Came": "3",
         "Walk-ins": "1",
-        "Booked but did not come": "1",
+        "Booked, not here yet": "1",  # the day is not over: Cal may still come
         "Surgeon hours": "2.5",
         "Hours of one-to-one help": "0.0",
     }
@@ -141,11 +149,41 @@ def test_people_who_came_are_asked_what_they_learned(organiser_client, day, mail
     assert (feedback.registration.name, feedback.learned) == ("Ana", "How to make my page private")
     assert feedback.share_publicly
 
-    post_form(organiser_client, numbers_url(day), f"/organise/events/{day.id}/feedback-requests")
-    again = db.session.scalars(
+    # pressing again asks nobody twice
+    ask = f"/organise/events/{day.id}/feedback-requests"
+    again = post_form(organiser_client, numbers_url(day), ask)
+    assert flashes(organiser_client.get(again.headers["Location"]).text) == [
+        "Nobody new to ask: everyone who came and gave an email has been asked."
+    ]
+    assert mailbox.deliver_to() == {}
+
+    # Cal is marked as come afterwards, from the paper sheet: only Cal is asked now
+    check_in(organiser_client, day, "Cal")
+    page = organiser_client.get(
+        post_form(organiser_client, numbers_url(day), ask).headers["Location"]
+    )
+    assert flashes(page.text) == ["Asked 1 person what they learned."]
+    assert "3 people have been sent the link." in page.text
+    assert set(mailbox.deliver_to()) == {"cal@example.org"}
+    asked = db.session.scalars(
         sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == "feedback_request")
     ).all()
-    assert sorted(again) == ["ana@example.org", "ben@example.org", "ben@example.org"]
+    assert sorted(asked) == ["ana@example.org", "ben@example.org", "cal@example.org"]
+
+
+def test_once_the_day_is_over_those_who_did_not_come_are_no_shows(organiser_client, day):
+    now = utcnow()
+    for session in day.sessions:  # the day ended an hour ago
+        session.starts_at, session.ends_at = (
+            now - dt.timedelta(hours=4),
+            now - dt.timedelta(hours=1),
+        )
+    db.session.commit()
+
+    counts = big_counts(organiser_client.get(numbers_url(day)).text)
+
+    assert counts["Booked but did not come"] == "1"
+    assert "Booked, not here yet" not in counts
 
 
 def feedback_link(app, name: str) -> str:

@@ -165,7 +165,8 @@ class DayNumbers:
     expected: int
     arrived: int
     walk_ins: int
-    no_shows: int
+    no_shows: int  # booked and not checked in; "no-shows" only once the day is over
+    day_over: bool
     helped: int
     surgeon_hours: float
     helping_hours: float
@@ -176,7 +177,9 @@ class DayNumbers:
 def numbers(event: Event) -> DayNumbers:
     """People helped, walk-ins, no-shows, surgeon hours, and the mix of who came and why."""
     # someone never marked gone counts until the day's end, not for ever after
-    until = min(utcnow(), max((s.ends_at for s in event.sessions), default=utcnow()))
+    now = utcnow()
+    day_ends = max((s.ends_at for s in event.sessions), default=now)
+    until = min(now, day_ends)
     registrations = list(
         db.session.scalars(
             sa.select(Registration)
@@ -206,6 +209,7 @@ def numbers(event: Event) -> DayNumbers:
         arrived=len(came),
         walk_ins=sum(1 for r in came if r.is_walk_in),
         no_shows=sum(1 for r in booked if r.checked_in_at is None and not r.is_walk_in),
+        day_over=now >= day_ends,
         helped=len({r.booking_id for r in records}),
         surgeon_hours=floor.hours_present(list(surgeons), until),
         helping_hours=floor.hours_present([(r.started_at, r.ended_at) for r in records], until),

@@ -27,18 +27,26 @@ def numbers(event_id: int):
         event=event,
         numbers=floor.numbers(event),
         feedback=services.shared_feedback(event),
+        asked=services.feedback_asked(event),
     )
 
 
 @bp.post("/organise/events/<int:event_id>/feedback-requests")
 @organiser_required
 def ask_for_feedback(event_id: int):
-    """Email everyone who came a 'what did you learn?' link (through the outbox)."""
+    """Email everyone who came and was not asked yet a 'what did you learn?' link."""
     event = db.get_or_404(Event, event_id)
     count = services.request_feedback(event)
     db.session.commit()
-    flash(f"Asked {count} {'person' if count == 1 else 'people'} what they learned.", "success")
+    if count:
+        flash(f"Asked {_people(count)} what they learned.", "success")
+    else:
+        flash("Nobody new to ask: everyone who came and gave an email has been asked.", "info")
     return redirect(url_for(".numbers", event_id=event.id), code=303)
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])

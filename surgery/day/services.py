@@ -160,20 +160,34 @@ def _into_surgery(registration: Registration, session: EventSession) -> None:
 
 
 def request_feedback(event: Event) -> int:
-    """Email everyone who came (and gave an email) a short 'what did you learn?' link."""
-    answered = sa.select(Feedback.registration_id)
+    """Email a short 'what did you learn?' link to everyone who came, gave an email and has
+    not been asked yet; return how many were asked now."""
+    lock_row(Event, event.id)  # two presses at once must not ask anyone twice
     came = list(
         db.session.scalars(
             sa.select(Registration).where(
                 Registration.event_id == event.id,
                 Registration.checked_in_at.is_not(None),
                 Registration.email.is_not(None),
-                Registration.id.not_in(answered),
+                Registration.feedback_requested_at.is_(None),
             )
         )
     )
+    now = utcnow()
+    for registration in came:
+        registration.feedback_requested_at = now
+    db.session.flush()
     notices.notify_feedback(event, came)
     return len(came)
+
+
+def feedback_asked(event: Event) -> int:
+    """How many people have been sent the 'what did you learn?' link."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.feedback_requested_at.is_not(None)
+        )
+    )
 
 
 def save_feedback(registration: Registration, learned: str, share: bool) -> Feedback:

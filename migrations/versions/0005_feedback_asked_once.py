@@ -1,0 +1,28 @@
+"""feedback asked once
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-21 10:20:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('registration', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('feedback_requested_at', sa.DateTime(timezone=True), nullable=True)
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('registration', schema=None) as batch_op:
+        batch_op.drop_column('feedback_requested_at')
