@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -85,10 +87,26 @@ def make_app(url: str, **extra):
     )
 
 
+class DeviceClient(FlaskClient):
+    """A test client that behaves like its own device.
+
+    Requests made inside a test share the test's app context, and with it Flask's `g`, where
+    Flask-Login keeps who is signed in and Flask-WTF the CSRF token. Each request starts with
+    a clean `g`, as it would in a real server, so only this client's cookie decides who it is.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     """One app for the whole run, its database migrated once."""
     app = make_app(database_url)
+    app.test_client_class = DeviceClient
     with app.app_context():
         upgrade()
     yield app

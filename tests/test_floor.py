@@ -10,7 +10,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from surgery.bookings.models import Registration
 from surgery.database import utcnow
@@ -169,38 +168,27 @@ def test_a_surgeon_who_leaves_ends_their_pairing(organiser_client, floor):
     assert db.session.scalars(sa.select(HelpRecord)).one().ended_at is not None
 
 
-def on(screen):
-    """The next request comes from this device.
-
-    Requests share the test's app context, so forget what another device's request cached
-    there (who was signed in, the CSRF token) and let this device's own cookie decide.
-    """
-    for cached in ("_login_user", "csrf_token"):
-        g.pop(cached, None)
-    return screen
-
-
 def test_two_screens_see_the_same_floor(app, organiser_client, floor):
     other = app.test_client()
     signed_in = post_form(
-        on(other), "/login", data={"email": "org@example.org", "password": ORGANISER_PASSWORD}
+        other, "/login", data={"email": "org@example.org", "password": ORGANISER_PASSWORD}
     )
     assert signed_in.status_code == 303
     live = f"{floor_url(floor)}/live"
-    here(on(organiser_client), floor, "Sue")
+    here(organiser_client, floor, "Sue")
 
-    start_pair(on(other), floor, "Ben", "Sue")
+    start_pair(other, floor, "Ben", "Sue")
 
-    first, second = on(organiser_client).get(live), on(other).get(live)
+    first, second = organiser_client.get(live), other.get(live)
     assert first.status_code == second.status_code == 200
     assert "With Ben" in surgeon_card(first.text, "Sue")
     assert [row[0] for row in waiting(second.text)] == ["Ana", "Cal"]
     assert plain(first.text) == plain(second.text)
     assert "<html" not in first.text  # just the part that changes
 
-    press(on(organiser_client), floor, f"{db.session.scalars(sa.select(HelpRecord.id)).one()}/end")
+    press(organiser_client, floor, f"{db.session.scalars(sa.select(HelpRecord.id)).one()}/end")
 
-    assert "Next: Cal" in surgeon_card(on(other).get(live).text, "Sue")
+    assert "Next: Cal" in surgeon_card(other.get(live).text, "Sue")
 
 
 def test_the_floor_reloads_itself_without_javascript(organiser_client, floor):
