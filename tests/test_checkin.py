@@ -5,12 +5,17 @@ People book through the public form; the pages are read as their HTML and the em
 real SMTP server received it.
 """
 
+import datetime as dt
 import re
 
 import pytest
 import sqlalchemy as sa
 
+from surgery.auth.models import Organiser
 from surgery.bookings.models import Registration
+from surgery.database import utcnow
+from surgery.day.services import door_may_open
+from surgery.events.models import CANCELLED, DRAFT, PUBLISHED, Event, EventSession
 from surgery.extensions import db
 from tests.conftest import book, manage_token, post_form
 from tests.mail_fixtures import text_of
@@ -53,6 +58,19 @@ def day(make_event, client):
     event = make_event()
     for name in ("Chloe", "Amira", "Ben"):
         assert book(client, event, name).status_code == 303
+    return event
+
+
+@pytest.fixture
+def today(make_event, client):
+    """A day running now, the kind a door volunteer works: Amira, Ben and Chloe booked."""
+    event = make_event(title="Surgery today")
+    for name in ("Chloe", "Amira", "Ben"):
+        assert book(client, event, name).status_code == 303
+    now = utcnow()  # booked ahead; the day has now come and started an hour ago
+    event.sessions[0].starts_at = now - dt.timedelta(hours=1)
+    event.sessions[0].ends_at = now + dt.timedelta(hours=2)
+    db.session.commit()
     return event
 
 
@@ -261,46 +279,120 @@ def door_client(organiser_client):
     return organiser_client
 
 
-def test_a_door_login_can_check_people_in(door_client, day):
-    assert day.title in door_client.get("/organise/checkin").text
-    assert listed(door_client.get(checkin_url(day)).text)
+def test_a_door_login_can_check_people_in(door_client, today):
+    assert today.title in door_client.get("/organise/checkin").text
+    assert listed(door_client.get(checkin_url(today)).text)
 
-    press(door_client, day, "Ben", "arrive")
+    press(door_client, today, "Ben", "arrive")
     assert registration("Ben").checked_in_at is not None
     scan_url = f"/organise/checkin/{registration('Amira').checkin_code}"
     assert "Amira" in door_client.get(scan_url).text
-    press(door_client, day, "Amira", "arrive")
+    press(door_client, today, "Amira", "arrive")
     assert registration("Amira").checked_in_at is not None
-    assert door_client.get(f"/organise/events/{day.id}/sign-in-sheet").status_code == 200
+    assert door_client.get(f"/organise/events/{today.id}/sign-in-sheet").status_code == 200
 
 
-def test_a_door_login_sees_nothing_else(door_client, day):
-    surgery = day.sessions[0]
+def test_a_door_login_sees_nothing_else(door_client, today):
+    surgery = today.sessions[0]
     for url in (
         "/organise/",
-        f"/organise/events/{day.id}",
+        f"/organise/events/{today.id}",
         f"/organise/sessions/{surgery.id}/matching",
         f"/organise/sessions/{surgery.id}/floor",
-        f"/organise/events/{day.id}/numbers",
-        f"/organise/events/{day.id}/bookings.csv",
+        f"/organise/events/{today.id}/numbers",
+        f"/organise/events/{today.id}/bookings.csv",
         "/organise/outbox/",
         "/organise/door-logins",
     ):
         assert door_client.get(url).status_code == 403, url
 
 
-def test_a_door_login_cannot_make_door_logins_or_start_a_kiosk(door_client, day):
+def test_a_door_login_cannot_make_door_logins_or_start_a_kiosk(door_client, today):
     data = {"name": "Mal", "email": "mal@example.org", "password": DOOR_PASSWORD}
 
-    made = post_form(door_client, checkin_url(day), "/organise/door-logins", data=data)
-    kiosk = post_form(door_client, checkin_url(day), f"/organise/events/{day.id}/kiosk")
+    made = post_form(door_client, checkin_url(today), "/organise/door-logins", data=data)
+    kiosk = post_form(door_client, checkin_url(today), f"/organise/events/{today.id}/kiosk")
 
     assert made.status_code == 403
     assert kiosk.status_code == 403
-    assert door_client.get(checkin_url(day)).status_code == 200  # still signed in, no kiosk
-    assert post_form(door_client, checkin_url(day), "/logout").status_code == 303
+    assert door_client.get(checkin_url(today)).status_code == 200  # still signed in, no kiosk
+    assert post_form(door_client, checkin_url(today), "/logout").status_code == 303
     refused = post_form(door_client, "/login", data={"email": "mal@example.org", **data})
     assert refused.status_code == 400
+
+
+def test_a_door_login_sees_only_published_days_near_the_day(door_client, today, make_event, client):
+    later = make_event(title="Next month's surgery", days_ahead=30)
+    draft = make_event(title="Not ready yet", status=DRAFT, days_ahead=0)
+    draft.sessions[0].starts_at, draft.sessions[0].ends_at = (
+        today.sessions[0].starts_at,
+        (today.sessions[0].ends_at),
+    )
+    db.session.commit()
+    assert book(client, later, "Lena").status_code == 303
+
+    listed_days = door_client.get("/organise/checkin").text
+    assert "Surgery today" in listed_days
+    assert "Next month" not in listed_days and "Not ready yet" not in listed_days
+    for event in (later, draft):
+        for url in (checkin_url(event), f"/organise/events/{event.id}/sign-in-sheet"):
+            assert door_client.get(url).status_code == 404, url
+    assert (
+        door_client.get(f"/organise/checkin/{registration('Lena').checkin_code}").status_code == 404
+    )
+    arrive = f"{checkin_url(later)}/{registration('Lena').id}/arrive"
+    assert door_client.post(arrive, data={"csrf_token": "x"}).status_code in (400, 404)
+    assert registration("Lena").checked_in_at is None
+
+
+def test_organisers_can_check_in_for_any_day(organiser_client, make_event, client):
+    draft = make_event(title="Not ready yet", status=DRAFT)
+    later = make_event(title="Next month's surgery", days_ahead=30)
+    assert book(client, later, "Lena").status_code == 303
+
+    assert organiser_client.get(checkin_url(draft)).status_code == 200
+    assert "Lena" in listed(organiser_client.get(checkin_url(later)).text)
+
+
+def test_a_removed_door_login_is_signed_out_and_cannot_sign_in(app, organiser_client, today):
+    made = post_form(
+        organiser_client,
+        "/organise/door-logins",
+        data={"name": "Dora", "email": "dora@example.org", "password": DOOR_PASSWORD},
+    )
+    assert made.status_code == 303
+    tablet = app.test_client()
+    signed_in = post_form(
+        tablet, "/login", data={"email": "dora@example.org", "password": DOOR_PASSWORD}
+    )
+    assert signed_in.status_code == 303
+    assert tablet.get(checkin_url(today)).status_code == 200
+
+    page = organiser_client.get("/organise/door-logins").text
+    assert '<th scope="row">Dora</th>' in page
+    dora = db.session.scalars(sa.select(Organiser).where(Organiser.email == "dora@example.org"))
+    removed = post_form(
+        organiser_client, "/organise/door-logins", f"/organise/door-logins/{dora.one().id}/remove"
+    )
+
+    assert removed.status_code == 303
+    page = organiser_client.get(removed.headers["Location"]).text
+    assert "Dora’s door login is removed. It no longer signs in." in page
+    assert "No door logins yet." in page
+    assert tablet.get(checkin_url(today)).headers["Location"].startswith("/login")
+    again = post_form(
+        tablet, "/login", data={"email": "dora@example.org", "password": DOOR_PASSWORD}
+    )
+    assert again.status_code == 400
+    assert "That email and password do not match" in again.text
+
+
+def test_only_door_logins_can_be_removed(organiser_client, organiser):
+    page = "/organise/door-logins"
+    gone = post_form(organiser_client, page, f"/organise/door-logins/{organiser.id}/remove")
+
+    assert gone.status_code == 404
+    assert db.session.get(Organiser, organiser.id) is not None
 
 
 def test_check_in_needs_a_login(client, day):
@@ -322,3 +414,28 @@ def test_saving_attendance_leaves_people_who_arrived_meanwhile_checked_in(organi
 
     assert registration("Ben").checked_in_at is not None
     assert registration("Amira").checked_in_at is not None
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "status", "opens"),
+    [
+        (dt.timedelta(hours=20), PUBLISHED, True),  # tomorrow morning: print the sheet tonight
+        (dt.timedelta(hours=30), PUBLISHED, False),
+        (-dt.timedelta(hours=22), PUBLISHED, True),  # ended 20 hours ago: late corrections
+        (-dt.timedelta(days=3), PUBLISHED, False),
+        (dt.timedelta(hours=1), DRAFT, False),
+        (dt.timedelta(hours=1), CANCELLED, False),
+    ],
+)
+def test_when_a_door_login_may_open_a_day(starts_in, status, opens):
+    now = utcnow()
+    session = EventSession(
+        starts_at=now + starts_in, ends_at=now + starts_in + dt.timedelta(hours=2)
+    )
+    event = Event(status=status, sessions=[session])
+
+    assert door_may_open(event, now) is opens
+
+
+def test_a_day_without_sessions_is_not_opened_by_a_door_login():
+    assert door_may_open(Event(status=PUBLISHED, sessions=[]), utcnow()) is False

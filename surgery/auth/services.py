@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from surgery.auth.models import ORGANISER, Organiser
-from surgery.domain.errors import DomainError
+from surgery.auth.models import DOOR, ORGANISER, Organiser
+from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
@@ -32,3 +32,19 @@ def create(email: str, name: str, password: str, role: str = ORGANISER) -> Organ
     db.session.add(organiser)
     db.session.flush()
     return organiser
+
+
+def door_logins() -> list[Organiser]:
+    """Every check-in-only login, by name."""
+    query = sa.select(Organiser).where(Organiser.role == DOOR).order_by(Organiser.name)
+    return list(db.session.scalars(query))
+
+
+def remove_door_login(login_id: int) -> Organiser:
+    """Delete a door login; whoever is signed in with it is signed out at their next click."""
+    login = db.session.get(Organiser, login_id)
+    if login is None or login.role != DOOR:
+        raise NotFound("No such door login.")
+    db.session.delete(login)
+    db.session.flush()
+    return login

@@ -2,15 +2,14 @@
 
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from surgery.auth import services
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import DoorLoginForm, LoginForm
 from surgery.auth.models import DOOR, Organiser
-from surgery.domain.errors import DomainError
+from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -66,8 +65,18 @@ def door_logins():
             db.session.commit()
             flash(f"{form.name.data} can now sign in to check people in.", "success")
             return redirect(url_for(".door_logins"), code=303)
-    door = db.session.scalars(
-        sa.select(Organiser).where(Organiser.role == DOOR).order_by(Organiser.name)
-    ).all()
-    page = render_template("auth/door_logins.html", form=form, door=door)
+    page = render_template("auth/door_logins.html", form=form, door=services.door_logins())
     return page, 400 if form.errors else 200
+
+
+@bp.post("/organise/door-logins/<int:login_id>/remove")
+@organiser_required
+def remove_door_login(login_id: int):
+    """Take a door login away, say when a tablet goes missing or the day is over."""
+    try:
+        login = services.remove_door_login(login_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(f"{login.name}’s door login is removed. It no longer signs in.", "success")
+    return redirect(url_for(".door_logins"), code=303)

@@ -1,7 +1,7 @@
 """Check-in at the door: search, one tap to arrive or undo, codes, paper sheet, attendance."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from surgery.bookings.models import Registration
 from surgery.day import services
@@ -25,13 +25,24 @@ bp = Blueprint("checkin", __name__, url_prefix="/organise")
 @bp.before_request
 @login_required
 def require_login():
-    """Organisers and door volunteers (check-in-only logins)."""
+    """Organisers, and door volunteers (check-in-only logins) for the days they work."""
+    event_id = (request.view_args or {}).get("event_id")
+    if event_id is not None:
+        event = db.get_or_404(Event, event_id)
+        if not _may_check_in(event):
+            abort(404)
+
+
+def _may_check_in(event: Event) -> bool:
+    """A door login sees published days around the day itself, never drafts or old lists."""
+    return current_user.is_organiser or services.door_may_open(event)
 
 
 @bp.get("/checkin")
 def events():
     """Days to check people in for: those still to come or running, soonest first."""
-    return render_template("day/checkin_events.html", events=upcoming_events(Filters(), "UTC"))
+    events = [e for e in upcoming_events(Filters(), "UTC") if _may_check_in(e)]
+    return render_template("day/checkin_events.html", events=events)
 
 
 @bp.get("/events/<int:event_id>/checkin")
@@ -91,7 +102,7 @@ def scan(code: str):
     Opening a link changes nothing (link previews and prefetching open links too).
     """
     registration = services.by_code(code)
-    if registration is None:
+    if registration is None or not _may_check_in(registration.event):
         abort(404)
     return render_template("day/scan.html", registration=registration)
 

@@ -1,5 +1,6 @@
 """Check-in, walk-ins and feedback. Services flush and raise; the caller commits once."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from surgery.day.models import Feedback
 from surgery.domain.capacity import CANCELLED, CONFIRMED
 from surgery.domain.errors import DomainError
 from surgery.domain.tokens import hash_token, manage_token, new_form_key, normalise_checkin_code
-from surgery.events.models import SURGERY, Event, EventSession
+from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
 
@@ -24,6 +25,20 @@ class Counts:
     expected: int
     arrived: int
     walk_ins: int
+
+
+# a door login can open a day's check-in from this long before it starts until this long after
+DOOR_WINDOW = dt.timedelta(days=1)
+
+
+def door_may_open(event: Event, now: dt.datetime | None = None) -> bool:
+    """True when a check-in-only login may see this day's list: published, and near the day."""
+    if event.status != PUBLISHED or not event.sessions:
+        return False
+    now = now or utcnow()
+    first = min(s.starts_at for s in event.sessions)
+    last = max(s.ends_at for s in event.sessions)
+    return first - DOOR_WINDOW <= now <= last + DOOR_WINDOW
 
 
 def people(event: Event, search: str = "") -> list[Registration]:

@@ -323,3 +323,24 @@ def test_numbers_page(page, base_url, seed, axe_script):
     page.set_viewport_size(PHONE)
     screenshot(page, "numbers-phone")
     assert_fits_the_screen(page)
+
+
+def test_door_logins_page(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/door-logins")
+    page.get_by_label("Name").fill("Dora Door")
+    page.get_by_label("Email").fill("dora.door@example.org")
+    page.get_by_label("Password").fill("a long door password")
+    page.get_by_role("button", name="Add door login").click()
+    logins = page.get_by_role("table", name="Door logins that can sign in now")
+    expect(logins.get_by_role("row", name=re.compile("Dora Door"))).to_be_visible()
+    assert_accessible(page, axe_script, "the door logins page")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+
+    page.get_by_role("button", name="Remove Dora Door’s door login").click()
+    expect(page.locator(".flash")).to_have_text(
+        "Dora Door’s door login is removed. It no longer signs in."
+    )
+    expect(page.get_by_role("table", name="Door logins that can sign in now")).to_have_count(0)
+    assert_accessible(page, axe_script, "the door logins page after removing one")
