@@ -1,6 +1,7 @@
 """Form pieces shared by several areas."""
 
-from wtforms import SelectChoice, SelectMultipleField, widgets
+from email_validator import EmailNotValidError, validate_email
+from wtforms import SelectChoice, SelectMultipleField, ValidationError, widgets
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -13,3 +14,28 @@ class MultiCheckboxField(SelectMultipleField):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the options of a select or checkbox group."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MailableEmail:
+    """An email address we can send to: well formed, and plain letters before the @.
+
+    Mail servers take a non-ASCII domain in its IDNA form (we write it so when sending), but
+    a non-ASCII name before the @ needs SMTPUTF8, which many servers refuse; better to say
+    so now than to book someone whose confirmation can never arrive.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError as error:
+            if "before the @-sign are not supported" in str(error):
+                raise ValidationError(
+                    "We cannot send email to an address with letters like é or ö before the @. "
+                    "If you have another address, use that."
+                ) from error
+            raise ValidationError(self.message) from error

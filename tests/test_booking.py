@@ -84,6 +84,12 @@ def test_full_session_puts_people_on_the_waiting_list_in_order(client, make_even
         ({"name": ""}, "name", "Enter your name or a nickname."),
         ({"email": "sam.example.org"}, "email", "Enter an email address like name@example.org."),
         ({"email": ""}, "email", "Enter your email address, so we can send your booking."),
+        (
+            {"email": "zoë@example.org"},
+            "email",
+            "We cannot send email to an address with letters like é or ö before the @. "
+            "If you have another address, use that.",
+        ),
         ({"sessions": []}, "sessions", "Choose at least one session to book."),
     ],
 )

@@ -2,7 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+
+from surgery.forms import MailableEmail
 
 
 class LoginForm(FlaskForm):
@@ -24,7 +26,7 @@ class DoorLoginForm(FlaskForm):
         "Their email address",
         validators=[
             DataRequired("Enter their email address."),
-            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            MailableEmail("Enter an email address like name@example.org."),
         ],
     )
     password = PasswordField(

@@ -2,12 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from surgery.bookings.services import AboutYou
 from surgery.domain.access import ACCESS_NEEDS
 from surgery.domain.languages import parse as parse_languages
-from surgery.forms import MultiCheckboxField, choices
+from surgery.forms import MailableEmail, MultiCheckboxField, choices
 
 
 class AboutYouForm(FlaskForm):
@@ -78,7 +78,7 @@ class BookingForm(AboutYouForm):
         "Your email address",
         validators=[
             DataRequired("Enter your email address, so we can send your booking."),
-            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            MailableEmail("Enter an email address like name@example.org."),
             Length(max=254),
         ],
     )

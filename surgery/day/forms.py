@@ -2,10 +2,11 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from surgery.bookings.forms import AboutYouForm
 from surgery.day.services import WalkIn
+from surgery.forms import MailableEmail
 
 
 class WalkInForm(AboutYouForm):
@@ -19,7 +20,7 @@ class WalkInForm(AboutYouForm):
         "Email address (optional, for your notes and invites)",
         validators=[
             Optional(),
-            Email("Check the email address, or leave it empty.", check_deliverability=False),
+            MailableEmail("Check the email address, or leave it empty."),
             Length(max=254),
         ],
     )

@@ -16,6 +16,7 @@ import secrets
 from email.header import Header
 from email.utils import format_datetime, formataddr
 
+import idna
 from flask import current_app
 
 from surgery.domain import ical
@@ -51,8 +52,8 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> b
     alternative += CRLF + _multipart(inner, alternatives)
     headers = [
         f"Subject: {_header_text(subject)}",
-        f"From: {formataddr((sender['name'], sender['email']))}",
-        f"To: {formataddr((recipient['name'], recipient['email']))}",
+        f"From: {formataddr((sender['name'], wire_address(sender['email'])))}",
+        f"To: {formataddr((recipient['name'], wire_address(recipient['email'])))}",
         f"Date: {format_datetime(now)}",
         f"Message-ID: <outbox-{message_id}.{payload['stamp']}@{_domain(sender['email'])}>",
         "MIME-Version: 1.0",
@@ -139,4 +140,16 @@ def _boundary() -> str:
 
 def _domain(address: str) -> str:
     """The part after @, for Message-IDs."""
-    return address.rpartition("@")[2] or "localhost"
+    return wire_address(address).rpartition("@")[2] or "localhost"
+
+
+def wire_address(address: str) -> str:
+    """An address as mail servers take it without SMTPUTF8: a non-ASCII domain (bücher.de)
+    in its IDNA form (xn--bcher-kva.de). The forms refuse non-ASCII before the @."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return address  # sending fails with the server's own words, kept on the message

@@ -18,7 +18,7 @@ from flask import current_app, g
 from surgery.database import utcnow
 from surgery.domain.retry import gives_up, next_attempt
 from surgery.extensions import db
-from surgery.mail.compose import compose
+from surgery.mail.compose import compose, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
 
@@ -150,7 +150,12 @@ def _deliver(messages: list[Claimed]) -> dict[int, str]:
                     errors[message.id] = _describe(error)
                     continue
                 try:
-                    transport.send_bytes(sender, message.to_address, data, name=str(message.id))
+                    transport.send_bytes(
+                        wire_address(sender),
+                        wire_address(message.to_address),
+                        data,
+                        name=str(message.id),
+                    )
                     gone.add(message.id)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
                     errors[message.id] = _describe(error)

@@ -12,11 +12,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from surgery.domain.times import is_timezone
 from surgery.events.models import OPEN_SPACE, SESSION_KINDS
-from surgery.forms import choices
+from surgery.forms import MailableEmail, choices
 
 
 class EventForm(FlaskForm):
@@ -42,7 +42,7 @@ class EventForm(FlaskForm):
         "Organiser email (replies and calendar invites come from here)",
         validators=[
             Optional(),
-            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            MailableEmail("Enter an email address like name@example.org."),
         ],
     )
 

@@ -2,10 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from surgery.domain.languages import parse as parse_languages
-from surgery.forms import MultiCheckboxField, choices
+from surgery.forms import MailableEmail, MultiCheckboxField, choices
 from surgery.surgeons.services import SurgeonDetails
 
 
@@ -72,7 +72,7 @@ class VolunteerForm(SurgeonForm):
         "Your email address",
         validators=[
             DataRequired("Enter your email address, so we can send your invites."),
-            Email("Enter an email address like name@example.org.", check_deliverability=False),
+            MailableEmail("Enter an email address like name@example.org."),
             Length(max=254),
         ],
     )
