@@ -159,13 +159,44 @@ def test_a_pairing_that_cannot_start_says_why(organiser_client, floor, person, s
     assert count(HelpRecord) == 1
 
 
-def test_a_surgeon_who_leaves_ends_their_pairing(organiser_client, floor):
+def test_a_surgeon_who_leaves_ends_their_pairing_and_the_person_waits_again(
+    organiser_client, floor
+):
     here(organiser_client, floor, "Sue")
     start_pair(organiser_client, floor, "Ben", "Sue")
+    record = db.session.scalars(sa.select(HelpRecord)).one()
+    record.started_at = utcnow() - dt.timedelta(minutes=15)  # Ben waited 5 minutes before
+    db.session.commit()
 
-    press(organiser_client, floor, f"surgeons/{surgeon_of('Sue').id}/gone")
+    page = press(organiser_client, floor, f"surgeons/{surgeon_of('Sue').id}/gone").text
 
-    assert db.session.scalars(sa.select(HelpRecord)).one().ended_at is not None
+    db.session.expire_all()
+    record = db.session.scalars(sa.select(HelpRecord)).one()
+    assert record.ended_at is not None and record.back_in_queue
+    assert "Ben is waiting again. The time they waited before still counts." in plain(page)
+    # the 15 minutes with Sue do not count as waiting; the 5 before do: Ben has waited 5
+    # minutes in all, less than Cal (10), who goes first
+    assert waiting(page) == [
+        ("Ana", "30 min", "Instagram"),
+        ("Cal", "10 min", "Facebook"),
+        ("Ben", "5 min", "Facebook: “Set up a page”"),
+    ]
+    assert "Ben Back in the queue Sue Facebook 15" in plain(page[page.index('id="done-title"') :])
+
+
+def test_someone_who_needs_more_help_goes_back_into_the_queue(organiser_client, floor):
+    here(organiser_client, floor, "Sue")
+    start_pair(organiser_client, floor, "Ben", "Sue")
+    record = db.session.scalars(sa.select(HelpRecord)).one()
+
+    page = press(organiser_client, floor, f"{record.id}/end", back="1").text
+
+    assert "Ben is waiting again. The time they waited before still counts." in plain(page)
+    assert [row[0] for row in waiting(page)] == ["Ana", "Ben", "Cal"]
+    assert "Next: Ben" in surgeon_card(page, "Sue")
+    page = start_pair(organiser_client, floor, "Ben", "Sue").text  # a second go
+    assert "With Ben" in surgeon_card(page, "Sue")
+    assert count(HelpRecord) == 2
 
 
 def test_two_screens_see_the_same_floor(app, organiser_client, floor):

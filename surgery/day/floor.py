@@ -30,10 +30,12 @@ class FloorState:
     helping: dict[int, HelpRecord]  # surgeon id -> their pairing in progress
     suggestions: dict[int, Booking]  # free surgeon id -> who to see next
     done: list[HelpRecord]
+    since: dict[int, object]  # booking id -> when their wait began, help time left out
 
     def minutes_waiting(self, booking: Booking) -> int:
-        """How long someone has been waiting, in whole minutes."""
-        return floor.minutes_between(booking.registration.checked_in_at, self.now)
+        """How long someone has been waiting, in whole minutes, not counting time with a
+        surgeon."""
+        return floor.minutes_between(self.since[booking.id], self.now)
 
     def minutes_since(self, record: HelpRecord) -> int:
         """How long a pairing has been going."""
@@ -52,13 +54,21 @@ def state(session: EventSession) -> FloorState:
             .order_by(HelpRecord.started_at)
         )
     )
-    seen = {r.booking_id for r in records}
-    waiting = [b for b in here if b.id not in seen]
+    pairings: dict[int, list] = {}
+    for r in records:
+        pairings.setdefault(r.booking_id, []).append((r.started_at, r.ended_at, r.back_in_queue))
+    since = {
+        b.id: floor.waiting_since(b.registration.checked_in_at, pairings.get(b.id, []))
+        for b in here
+    }
+    waiting = sorted(
+        (b for b in here if since[b.id] is not None), key=lambda b: (since[b.id], b.id)
+    )
     surgeons = _surgeons(session)
     present = [s for s in surgeons if s.arrived_at and not s.left_at]
     helping = {r.surgeon_id: r for r in records if r.ended_at is None}
     free = [s for s in present if s.id not in helping]
-    queue = [floor.Waiting(b.id, b.registration.checked_in_at, as_attendee(b)) for b in waiting]
+    queue = [floor.Waiting(b.id, since[b.id], as_attendee(b)) for b in waiting]
     chosen = floor.suggestions([as_surgeon(s) for s in free], queue)
     by_id = {b.id: b for b in waiting}
     return FloorState(
@@ -70,6 +80,7 @@ def state(session: EventSession) -> FloorState:
         helping=helping,
         suggestions={sid: by_id[bid] for sid, bid in chosen.items()},
         done=[r for r in records if r.ended_at is not None],
+        since={b.id: since[b.id] for b in waiting},
     )
 
 
@@ -124,13 +135,14 @@ def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord
     return record
 
 
-def end(session: EventSession, record_id: int) -> HelpRecord:
-    """End a pairing; the time it took is kept."""
+def end(session: EventSession, record_id: int, back_in_queue: bool = False) -> HelpRecord:
+    """End a pairing; the time it took is kept. back_in_queue: they need more help."""
+    lock_row(Event, session.event_id)
     record = db.session.get(HelpRecord, record_id)
     if record is None or record.session_id != session.id:
         raise DomainError("That pairing is not on this floor.")
     if record.ended_at is None:
-        record.ended_at = utcnow()
+        record.ended_at, record.back_in_queue = utcnow(), back_in_queue
     db.session.flush()
     return record
 
@@ -141,16 +153,23 @@ def surgeon_arrived(surgeon: Surgeon) -> None:
     db.session.flush()
 
 
-def surgeon_gone(surgeon: Surgeon) -> None:
-    """A surgeon has left; a pairing they had in progress ends now."""
+def surgeon_gone(surgeon: Surgeon) -> list[HelpRecord]:
+    """A surgeon has left; a pairing they had in progress ends now, and the person they were
+    helping goes back into the queue, keeping their place. Returns those pairings."""
+    lock_row(Event, surgeon.event_id)
     now = utcnow()
     surgeon.left_at = now
-    db.session.execute(
-        sa.update(HelpRecord)
-        .where(HelpRecord.surgeon_id == surgeon.id, HelpRecord.ended_at.is_(None))
-        .values(ended_at=now)
+    cut_short = list(
+        db.session.scalars(
+            sa.select(HelpRecord).where(
+                HelpRecord.surgeon_id == surgeon.id, HelpRecord.ended_at.is_(None)
+            )
+        )
     )
+    for record in cut_short:
+        record.ended_at, record.back_in_queue = now, True
     db.session.flush()
+    return cut_short
 
 
 def surgery_sessions(event: Event) -> list[EventSession]:

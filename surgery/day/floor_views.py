@@ -15,7 +15,7 @@ bp = Blueprint("floor", __name__, url_prefix="/organise/sessions/<int:session_id
 # GET   /organise/sessions/<sid>/floor                     page
 # GET   /organise/sessions/<sid>/floor/live                live (the page's changing part)
 # POST  /organise/sessions/<sid>/floor/start               start (pair = booking:surgeon)
-# POST  /organise/sessions/<sid>/floor/<hid>/end           end
+# POST  /organise/sessions/<sid>/floor/<hid>/end           end (back=1: they need more help)
 # POST  /organise/sessions/<sid>/floor/surgeons/<id>/here  here
 # POST  /organise/sessions/<sid>/floor/surgeons/<id>/gone  gone
 
@@ -52,9 +52,14 @@ def start(session_id: int):
 
 @bp.post("/<int:record_id>/end")
 def end(session_id: int, record_id: int):
-    """End a pairing with one tap."""
+    """End a pairing with one tap; "back" sends the person back into the queue."""
     session = surgery_session_or_404(session_id)
-    return _change(session, lambda: floor.end(session, record_id))
+    back = request.form.get("back") == "1"
+    return _change(
+        session,
+        lambda: floor.end(session, record_id, back_in_queue=back),
+        lambda record: _back_in_queue([record] if back else []),
+    )
 
 
 @bp.post("/surgeons/<int:surgeon_id>/here")
@@ -66,21 +71,31 @@ def here(session_id: int, surgeon_id: int):
 
 @bp.post("/surgeons/<int:surgeon_id>/gone")
 def gone(session_id: int, surgeon_id: int):
-    """A surgeon has left."""
+    """A surgeon has left; whoever they were helping waits again."""
     session = surgery_session_or_404(session_id)
-    return _change(session, lambda: floor.surgeon_gone(_surgeon_or_404(session, surgeon_id)))
+    surgeon = _surgeon_or_404(session, surgeon_id)
+    return _change(session, lambda: floor.surgeon_gone(surgeon), _back_in_queue)
 
 
-def _change(session: EventSession, action):
-    """Run a change, commit once, back to the floor."""
+def _change(session: EventSession, action, tell=None):
+    """Run a change, commit once, say what followed from it, back to the floor."""
     try:
-        action()
+        result = action()
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         db.session.commit()
+        if tell:
+            tell(result)
     return redirect(url_for(".page", session_id=session.id), code=303)
+
+
+def _back_in_queue(records) -> None:
+    """Say who is waiting again, so nobody is forgotten."""
+    for record in records:
+        name = record.booking.registration.name
+        flash(f"{name} is waiting again. The time they waited before still counts.", "info")
 
 
 def _surgeon_or_404(session: EventSession, surgeon_id: int) -> Surgeon:

@@ -25,6 +25,8 @@ class HelpRecord(db.Model):
     topics: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # ended before they were done (the surgeon left, or they need more help): they wait again
+    back_in_queue: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     booking: Mapped[Booking] = relationship()
     surgeon: Mapped[Surgeon] = relationship()

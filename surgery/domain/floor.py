@@ -41,6 +41,23 @@ def suggestions(free: Sequence[matching.Surgeon], waiting: Sequence[Waiting]) ->
     return chosen
 
 
+def waiting_since(
+    checked_in_at: dt.datetime, pairings: Sequence[tuple[dt.datetime, dt.datetime | None, bool]]
+) -> dt.datetime | None:
+    """When someone's wait began, for the queue's order; None while they are not waiting.
+
+    pairings are (started, ended, back in the queue). Someone whose pairing ended early (their
+    surgeon left, or they need more help) waits again, and the time they waited before still
+    counts: only the time with a surgeon is left out.
+    """
+    since = checked_in_at
+    for started, ended, back_in_queue in sorted(pairings, key=lambda p: p[0]):
+        if ended is None or not back_in_queue:
+            return None
+        since += ended - started
+    return since
+
+
 def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
     """Whole minutes from start to end, never negative."""
     return max(int((end - start).total_seconds() // 60), 0)

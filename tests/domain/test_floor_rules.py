@@ -9,6 +9,7 @@ from surgery.domain.floor import (
     next_for,
     shares,
     suggestions,
+    waiting_since,
 )
 from surgery.domain.matching import Attendee, Surgeon
 
@@ -93,3 +94,30 @@ def test_shares_are_percentages_of_the_largest_largest_first():
     ]
     assert shares([]) == []
     assert shares([("Nobody", 0)]) == [("Nobody", 0, 0)]
+
+
+def test_someone_never_paired_has_waited_since_they_checked_in():
+    assert waiting_since(NINE, []) == NINE
+
+
+def test_someone_being_helped_or_helped_is_not_waiting():
+    at = NINE + dt.timedelta(minutes=10)
+    assert waiting_since(NINE, [(at, None, False)]) is None
+    assert waiting_since(NINE, [(at, at + dt.timedelta(minutes=20), False)]) is None
+
+
+def test_time_with_a_surgeon_does_not_count_as_waiting():
+    """In at 9:00, with a surgeon 9:10-9:30 who left, again 9:40-9:45 and back again: their
+    wait began, in effect, at 9:25; 20 of their 45 minutes were spent waiting."""
+    minute = dt.timedelta(minutes=1)
+    pairings = [
+        (NINE + 40 * minute, NINE + 45 * minute, True),  # given in any order
+        (NINE + 10 * minute, NINE + 30 * minute, True),
+    ]
+    assert waiting_since(NINE, pairings) == NINE + 25 * minute
+
+
+def test_a_finished_pairing_after_going_back_ends_the_wait():
+    minute = dt.timedelta(minutes=1)
+    pairings = [(NINE + 10 * minute, NINE + 30 * minute, True), (NINE + 40 * minute, None, False)]
+    assert waiting_since(NINE, pairings) is None
