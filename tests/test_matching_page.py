@@ -273,6 +273,35 @@ def test_no_surgeons_yet_is_said_plainly(organiser_client, make_event):
     assert unpaired(page) == {"Ann": "No surgeons are available for this session"}
 
 
+def test_lived_experience_follows_the_role_tag_flag_not_its_name(organiser_client, make_event):
+    client = organiser_client
+    event = make_event()
+    vocabulary = "/organise/vocabulary/"
+    lived, carer = ids(RoleTag, LIVED, "Carer or family member")
+    rename = f"{vocabulary}role-tags/{lived}/rename"
+    assert post_form(client, vocabulary, rename, data={"name": "Peer supporter"}).status_code == 303
+    add_surgeon(client, event, "Lee", role_tags=[lived], consent="y")
+    add_surgeon(client, event, "Cy", role_tags=[carer], consent="y")
+    attend(client, event, "Ann", wants_lived_experience="y", consent="y")
+
+    page = client.get(matching_url(event.sessions[0])).text
+    assert suggested(page) == {"Ann": ("Lee", "both: Facebook; brings lived experience, as asked")}
+
+    # the organiser says carers bring it too, and that the renamed tag does not
+    flag = f"{vocabulary}role-tags/{{}}/lived-experience"
+    marked = post_form(client, vocabulary, flag.format(carer), data={"means": "1"})
+    assert marked.status_code == 303
+    post_form(client, vocabulary, flag.format(lived), data={"means": "0"})
+    shown = plain(client.get(vocabulary).text)
+    assert (
+        "Carer or family member Yes Yes Retire Carer or family member Not lived experience" in shown
+    )
+    assert "Peer supporter Yes No Retire Peer supporter Counts as lived experience" in shown
+
+    page = client.get(matching_url(event.sessions[0])).text
+    assert suggested(page) == {"Ann": ("Cy", "both: Facebook; brings lived experience, as asked")}
+
+
 def test_lived_experience_and_bsl_are_honoured(organiser_client, make_event):
     client = organiser_client
     event = make_event()

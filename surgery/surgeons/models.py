@@ -64,7 +64,7 @@ class Surgeon(db.Model):
     @property
     def lived_experience(self) -> bool:
         """True if they told us (with consent) they bring lived experience."""
-        return any("lived experience" in tag.name.lower() for tag in self.role_tags)
+        return any(tag.means_lived_experience for tag in self.role_tags)
 
     @property
     def session_ids(self) -> set[int]:

@@ -20,6 +20,10 @@ class RoleTag(_Term, db.Model):
 
     __tablename__ = "role_tag"
 
+    # a surgeon with this tag brings lived experience, for attendees who ask for it; a flag,
+    # so the organiser can rename the tag or add another without breaking the matching
+    means_lived_experience: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
 
 class Topic(_Term, db.Model):
     """What someone wants help with, or a surgeon can help with."""

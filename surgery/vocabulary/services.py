@@ -47,6 +47,12 @@ def set_active(term, active: bool) -> None:
     db.session.flush()
 
 
+def set_lived_experience(tag, means: bool) -> None:
+    """Say whether a surgeon with this role tag brings lived experience, for the matching."""
+    tag.means_lived_experience = means
+    db.session.flush()
+
+
 def _check_unique(model, name: str, own_id: int | None = None) -> None:
     """Refuse a name another term of the same vocabulary has."""
     query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())

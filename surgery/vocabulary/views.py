@@ -60,6 +60,20 @@ def set_active(kind: str, term_id: int):
     return redirect(url_for(".index"), code=303)
 
 
+@bp.post("/role-tags/<int:term_id>/lived-experience")
+def set_lived_experience(term_id: int):
+    """Say whether surgeons with this role tag bring lived experience, for the matching."""
+    tag = db.get_or_404(RoleTag, term_id)
+    means = request.form.get("means") == "1"
+    services.set_lived_experience(tag, means)
+    db.session.commit()
+    if means:
+        flash(f"Surgeons tagged “{tag.name}” now count as bringing lived experience.", "success")
+    else:
+        flash(f"“{tag.name}” no longer counts as lived experience in the matching.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
 def _save(change, message: str, kind: str, form: TermForm):
     """Run a change, commit it, or show why not."""
     try:

@@ -124,3 +124,16 @@ def test_booking_form_with_errors_on_a_phone(phone_page, base_url, seed, axe_scr
     screenshot(page, "booking-errors-phone")
     assert_fits_the_screen(page)
     assert_accessible(page, axe_script, "the booking form with errors on a phone")
+
+
+def test_vocabulary_page(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/vocabulary/")
+    role_tags = page.get_by_role("table", name="Role tags")
+    carer = role_tags.get_by_role("row", name=re.compile("Carer or family member"))
+    carer.get_by_role("button", name="Counts as lived experience Carer or family member").click()
+    expect(page.locator(".flash")).to_contain_text("now count as bringing lived experience")
+    assert_accessible(page, axe_script, "the role tags and topics page")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+    assert_accessible(page, axe_script, "the role tags and topics page on a phone")
