@@ -21,6 +21,7 @@ from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
+from surgery.matching import services as matching
 from surgery.vocabulary.models import RoleTag, Topic
 from surgery.vocabulary.services import terms
 
@@ -203,7 +204,7 @@ def lock_event_of(registration: Registration) -> None:
 
 
 def cancel(booking: Booking) -> list[Booking]:
-    """Cancel one booking; return those promoted from the waiting list into its place."""
+    """Cancel one booking and drop its pair; return those promoted into its place."""
     lock_event_of(booking.registration)
     if booking.status == CANCELLED:
         return []
@@ -212,6 +213,7 @@ def cancel(booking: Booking) -> list[Booking]:
         notices.notify(notices.CANCELLED, [booking])
     booking.status = CANCELLED
     db.session.flush()
+    matching.release_booking(booking)
     return refill(booking.session)
 
 
@@ -258,6 +260,27 @@ def announce_change(sessions: list[EventSession], kind: str = notices.UPDATED) -
     db.session.flush()
     notices.notify(kind, bookings)
     return len(bookings)
+
+
+def close_waiting_lists(sessions: list[EventSession]) -> list[Booking]:
+    """Take everyone off these sessions' waiting lists, telling each (the day is cancelled).
+
+    Their bookings are cancelled, so if the day is published again nobody is promoted
+    into a place they were told they no longer wait for; they can book again.
+    """
+    waiting = list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.session_id.in_([s.id for s in sessions]), Booking.status == WAITLISTED)
+            .options(selectinload(Booking.registration))
+            .order_by(Booking.id)
+        )
+    )
+    for booking in waiting:
+        booking.status = CANCELLED
+    db.session.flush()
+    notices.notify(notices.WAITING_CANCELLED, waiting)
+    return waiting
 
 
 def waiting_list(session_id: int) -> list[Booking]:

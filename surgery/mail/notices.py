@@ -63,9 +63,14 @@ WORDING = {
 SURGEON_RECEIVED, SURGEON_DECLINED = "surgeon_received", "surgeon_declined"
 SURGEON_CONFIRMED, SURGEON_CANCELLED = "surgeon_confirmed", "surgeon_cancelled"
 SURGEON_MATCHED, BOOKING_MATCHED = "surgeon_matched", "booking_matched"
+# an accepted pair fell through: the person still coming is told
+SURGEON_UNMATCHED, BOOKING_UNMATCHED = "surgeon_unmatched", "booking_unmatched"
+WAITING_CANCELLED = "waiting_cancelled"
+# the session moved or the day is cancelled: surgeons' invites follow
+SURGEON_UPDATED, SURGEON_DAY_CANCELLED = "surgeon_updated", "surgeon_day_cancelled"
 FEEDBACK_REQUEST = "feedback_request"
 # messages that carry the person's check-in code and its QR code
-WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, BOOKING_MATCHED}
+WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, BOOKING_MATCHED, BOOKING_UNMATCHED}
 # ...and the QR code as an image too; updates, which may go to a thousand people in one
 # request, carry the code as text only (the image is made here, once, not at each send)
 WITH_QR_IMAGE = {CONFIRMED, PROMOTED, BOOKING_MATCHED}
@@ -104,6 +109,37 @@ WORDING |= {
         "Your surgeon: {session} on {day}",
         "We have found you a surgeon. The invite in this email is updated.",
         REQUEST,
+    ),
+    SURGEON_UNMATCHED: (
+        "A change to who you will help: {session} on {day}",
+        "There is a change to who you will help in this session. The invite in this email "
+        "is updated.",
+        REQUEST,
+    ),
+    BOOKING_UNMATCHED: (
+        "Your surgeon can no longer come: {session} on {day}",
+        "We are sorry: the surgeon we found for you can no longer come. Your place is still "
+        "booked, and an organiser will find you someone else and tell you who. The invite in "
+        "this email is updated.",
+        REQUEST,
+    ),
+    SURGEON_UPDATED: (
+        "Changed: {session} on {day}",
+        "Something about this session has changed. The details below are up to date, and the "
+        "invite updates your calendar.",
+        REQUEST,
+    ),
+    SURGEON_DAY_CANCELLED: (
+        "Cancelled: {event} on {day}",
+        "We are sorry: this surgery day is cancelled. The invite takes it out of your "
+        "calendar. Thank you for offering to help.",
+        CANCEL,
+    ),
+    WAITING_CANCELLED: (
+        "Cancelled: {event} on {day}",
+        "We are sorry: this surgery day is cancelled, so you are no longer on the waiting "
+        "list for this session. There is nothing you need to do.",
+        None,
     ),
     FEEDBACK_REQUEST: (
         "What did you learn at {event}?",
@@ -197,11 +233,34 @@ def notify_matched_attendee(booking, surgeon) -> None:
 
 def notify_matched_surgeon(surgeon, slot, bookings) -> None:
     """Tell a surgeon whom they will help, showing only what each person agreed to share."""
+    _tell_surgeon(SURGEON_MATCHED, surgeon, slot, bookings)
+
+
+def notify_surgeon_update(surgeon, slot, bookings) -> None:
+    """A surgeon's session has moved: a newer invite, still listing whom they will help."""
+    _tell_surgeon(SURGEON_UPDATED, surgeon, slot, bookings)
+
+
+def notify_unmatched_surgeon(surgeon, slot, gone, bookings) -> None:
+    """Tell a surgeon that someone they were to help is not coming, and who still is."""
+    still = (
+        "Here is who you will still help."
+        if bookings
+        else "Nobody else is paired with you in this session yet. If an organiser pairs you "
+        "with someone, we will tell you who."
+    )
+    notes = [f"{gone.name} can no longer come, so you will not be helping them.", still]
+    _tell_surgeon(SURGEON_UNMATCHED, surgeon, slot, bookings, notes)
+
+
+def _tell_surgeon(kind, surgeon, slot, bookings, notes=()) -> None:
+    """A surgeon's updated invite for a slot, listing the people they will help."""
     lines = [_about_attendee(b.registration) for b in bookings]
     recipient = Recipient(surgeon.email, surgeon.name, _surgeon_url(surgeon))
     identity = (slot.ical_uid, slot.ical_sequence)
     now, stamp = utcnow(), int(time.time() * 1000)
-    outbox.add([_message(SURGEON_MATCHED, recipient, slot.session, identity, lines, now, stamp)])
+    row = _message(kind, recipient, slot.session, identity, lines, now, stamp, notes=notes)
+    outbox.add([row])
 
 
 def _about_attendee(registration) -> str:
@@ -230,8 +289,13 @@ class Recipient:
     manage_url: str
 
 
-def _message(kind, recipient, session, identity, lines, now, stamp, position=None, event=None):
-    """One outbox row: the wording of its kind, the session and, for invites, the calendar."""
+def _message(
+    kind, recipient, session, identity, lines, now, stamp, position=None, event=None, notes=()
+):
+    """One outbox row: the wording of its kind, the session and, for invites, the calendar.
+
+    Lines are said in the email and kept in the calendar entry; notes are said in the email only.
+    """
     subject, intro, method = WORDING[kind]
     event = session.event if session is not None else event
     day = format_day(event.local(session.starts_at)) if session is not None else ""
@@ -240,7 +304,7 @@ def _message(kind, recipient, session, identity, lines, now, stamp, position=Non
         "stamp": stamp,
         "sender": {"email": organiser_address(event), "name": current_app.config["SITE_NAME"]},
         "recipient": {"email": recipient.email, "name": recipient.name},
-        "intro": [intro.format(position=position), *lines],
+        "intro": [intro.format(position=position), *notes, *lines],
         "event": {
             "title": event.title,
             "venue": event.venue_name,

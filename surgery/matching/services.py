@@ -2,7 +2,8 @@
 
 Suggestions are worked out afresh each time the page is opened, keeping every locked or
 accepted pair; only pairs an organiser fixed are stored. Accepting a pair tells both
-people, with updated invites, through the outbox.
+people, with updated invites, through the outbox; so does an accepted pair falling through
+(the surgeon leaves the session, or the attendee cancels): the one still coming is told.
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from surgery.database import lock_row, utcnow
 from surgery.domain import matching
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import DomainError
+from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
@@ -178,13 +180,62 @@ def _tell(session: EventSession, accepted: list[Match]) -> None:
     for surgeon in surgeons.values():
         slot = next(a for a in surgeon.availability if a.session_id == session.id)
         slot.ical_sequence += 1
-        everyone = [
-            m.booking
-            for m in _fixed(session)
-            if m.status == ACCEPTED and m.surgeon_id == surgeon.id
-        ]
-        notices.notify_matched_surgeon(surgeon, slot, everyone)
+        notices.notify_matched_surgeon(surgeon, slot, surgeon_told_of(session, surgeon.id))
     db.session.flush()
+
+
+def surgeon_told_of(session: EventSession, surgeon_id: int) -> list[Booking]:
+    """The attendees a surgeon was told they will help in a session."""
+    return [
+        m.booking for m in _fixed(session) if m.status == ACCEPTED and m.surgeon_id == surgeon_id
+    ]
+
+
+def release_surgeon(surgeon: Surgeon, session_id: int) -> None:
+    """Remove a surgeon's pairs in a session, so the attendees can be matched again.
+
+    Attendees who were told who they would meet hear that their surgeon cannot come, with
+    a newer invite that no longer names them.
+    """
+    lock_row(Event, surgeon.event_id)
+    query = sa.select(Match).where(Match.surgeon_id == surgeon.id, Match.session_id == session_id)
+    pairs = list(db.session.scalars(query.order_by(Match.id)))
+    told = [m.booking for m in pairs if m.status == ACCEPTED and m.booking.status == CONFIRMED]
+    for match in pairs:
+        db.session.delete(match)
+    db.session.flush()
+    if not told or _is_cancelled(told[0].session):
+        return
+    for booking in told:
+        booking.ical_sequence += 1
+    db.session.flush()
+    notices.notify(notices.BOOKING_UNMATCHED, told)
+
+
+def release_booking(booking: Booking) -> None:
+    """Remove the pair of a booking that is cancelled (the event must be locked).
+
+    A surgeon who was told they would help this person hears they are not coming, with
+    a newer invite listing who still is.
+    """
+    match = db.session.scalars(sa.select(Match).where(Match.booking_id == booking.id)).first()
+    if match is None:
+        return
+    surgeon, told = match.surgeon, match.status == ACCEPTED
+    db.session.delete(match)
+    db.session.flush()
+    slot = next((a for a in surgeon.availability if a.session_id == booking.session_id), None)
+    if not told or slot is None or _is_cancelled(booking.session):
+        return
+    slot.ical_sequence += 1
+    db.session.flush()
+    still = surgeon_told_of(booking.session, surgeon.id)
+    notices.notify_unmatched_surgeon(surgeon, slot, booking.registration, still)
+
+
+def _is_cancelled(session: EventSession) -> bool:
+    """True when the session's day is cancelled: its invites are not to be sent again."""
+    return session.event.status == EVENT_CANCELLED
 
 
 @dataclass

@@ -19,6 +19,7 @@ from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import DRAFT, OPEN_SPACE, PUBLISHED, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
+from surgery.surgeons import services as surgeons
 
 EVENT_FIELDS = (
     "title",
@@ -55,6 +56,7 @@ def save_event(event: Event, data: dict) -> Event:
     if moved and event.sessions and event.status != EVENT_CANCELLED:
         lock_row(Event, event.id)
         bookings.announce_change(event.sessions)
+        surgeons.announce_change(event.sessions)
     return event
 
 
@@ -67,6 +69,8 @@ def change_status(event: Event, action: str) -> None:
     if action == "cancel" and event.status != EVENT_CANCELLED:
         lock_row(Event, event.id)
         bookings.announce_change(event.sessions, notices.EVENT_CANCELLED)
+        bookings.close_waiting_lists(event.sessions)
+        surgeons.announce_change(event.sessions, day_cancelled=True)
     event.status = STATUS_CHANGES[action]
     db.session.flush()
 
@@ -98,7 +102,9 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
     after = (session.title, session.starts_at, session.ends_at)
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if before[1] is not None and before != after and event.status != EVENT_CANCELLED:
+        lock_row(Event, event.id)
         bookings.announce_change([session])
+        surgeons.announce_change([session])
     if session.capacity is not None:
         bookings.refill(session)
     return session

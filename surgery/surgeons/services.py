@@ -12,10 +12,10 @@ from surgery.bookings.models import Registration
 from surgery.database import by_token, lock_row
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
-from surgery.events.models import SURGERY, Event
+from surgery.events.models import SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
-from surgery.matching.models import Match
+from surgery.matching import services as matching
 from surgery.surgeons.models import (
     APPROVED,
     DECLINED,
@@ -100,6 +100,7 @@ def apply_details(surgeon: Surgeon, details: SurgeonDetails) -> None:
 
 def _set_availability(surgeon: Surgeon, session_ids: list[int]) -> None:
     """Add and remove surgery sessions; an approved surgeon gets invites and cancellations."""
+    lock_row(Event, surgeon.event.id)  # before any invite or pair changes, as when booking
     valid = {s.id for s in surgeon.event.sessions if s.kind == SURGERY}
     wanted = set(session_ids) & valid
     if not wanted:
@@ -109,7 +110,7 @@ def _set_availability(surgeon: Surgeon, session_ids: list[int]) -> None:
             if surgeon.status == APPROVED:
                 slot.ical_sequence += 1
                 notices.notify_surgeon(notices.SURGEON_CANCELLED, surgeon, [slot])
-            _drop_matches(surgeon, slot.session_id)
+            matching.release_surgeon(surgeon, slot.session_id)
             surgeon.availability.remove(slot)
     added = [SurgeonSession(session_id=sid) for sid in sorted(wanted - surgeon.session_ids)]
     surgeon.availability.extend(added)
@@ -142,22 +143,44 @@ def withdraw(surgeon: Surgeon) -> None:
 
 
 def _stand_down(surgeon: Surgeon, status: str) -> None:
-    """Leave every session: CANCEL invites sent, drop pairs not yet told."""
+    """Leave every session: CANCEL invites sent, pairs dropped, told attendees told."""
+    lock_row(Event, surgeon.event_id)  # before any invite or pair changes, as when booking
+    db.session.refresh(surgeon)
     if surgeon.status == APPROVED:
         for slot in surgeon.availability:
             slot.ical_sequence += 1
         notices.notify_surgeon(notices.SURGEON_CANCELLED, surgeon, surgeon.availability)
     for slot in surgeon.availability:
-        _drop_matches(surgeon, slot.session_id)
+        matching.release_surgeon(surgeon, slot.session_id)
     surgeon.status = status
     db.session.flush()
 
 
-def _drop_matches(surgeon: Surgeon, session_id: int) -> None:
-    """Remove this surgeon's pairs in a session, so the attendees can be matched again."""
-    db.session.execute(
-        sa.delete(Match).where(Match.surgeon_id == surgeon.id, Match.session_id == session_id)
+def announce_change(sessions: list[EventSession], day_cancelled: bool = False) -> int:
+    """Send the approved surgeons of these sessions a newer invite: the session as it is now
+    (still listing whom they will help), or the day's cancellation. Returns how many."""
+    slots = list(
+        db.session.scalars(
+            sa.select(SurgeonSession)
+            .join(SurgeonSession.surgeon)
+            .where(
+                SurgeonSession.session_id.in_([s.id for s in sessions]),
+                Surgeon.status == APPROVED,
+            )
+            .options(selectinload(SurgeonSession.surgeon), selectinload(SurgeonSession.session))
+            .order_by(SurgeonSession.id)
+        )
     )
+    for slot in slots:
+        slot.ical_sequence += 1
+    db.session.flush()
+    for slot in slots:
+        if day_cancelled:
+            notices.notify_surgeon(notices.SURGEON_DAY_CANCELLED, slot.surgeon, [slot])
+        else:
+            helping = matching.surgeon_told_of(slot.session, slot.surgeon_id)
+            notices.notify_surgeon_update(slot.surgeon, slot, helping)
+    return len(slots)
 
 
 def surgeon_for_token(token: str) -> Surgeon:
