@@ -30,12 +30,13 @@ class MailableEmail:
     def __call__(self, form, field) -> None:
         if not field.data:
             return
+        local, at, _ = field.data.strip().rpartition("@")
+        if at and local.isprintable() and not local.isascii():
+            raise ValidationError(
+                "We cannot send email to an address with letters like é or ö before the @. "
+                "If you have another address, use that."
+            )
         try:
             validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError as error:
-            if "before the @-sign are not supported" in str(error):
-                raise ValidationError(
-                    "We cannot send email to an address with letters like é or ö before the @. "
-                    "If you have another address, use that."
-                ) from error
             raise ValidationError(self.message) from error

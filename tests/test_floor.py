@@ -199,6 +199,18 @@ def test_someone_who_needs_more_help_goes_back_into_the_queue(organiser_client, 
     assert count(HelpRecord) == 2
 
 
+def test_needs_more_help_after_another_screen_finished_says_nothing_false(organiser_client, floor):
+    here(organiser_client, floor, "Sue")
+    start_pair(organiser_client, floor, "Ben", "Sue")
+    record = db.session.scalars(sa.select(HelpRecord)).one()
+    press(organiser_client, floor, f"{record.id}/end")  # one screen: Finished
+
+    page = press(organiser_client, floor, f"{record.id}/end", back="1").text  # the other
+
+    assert "is waiting again" not in page
+    assert [row[0] for row in waiting(page)] == ["Ana", "Cal"]
+
+
 def test_two_screens_see_the_same_floor(app, organiser_client, floor):
     other = app.test_client()
     signed_in = post_form(

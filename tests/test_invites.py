@@ -134,7 +134,9 @@ def test_an_address_with_a_non_ascii_domain_gets_its_invite(client, make_event, 
     [received] = mailbox.deliver()
     assert received.rcpt_tos == ["anna@xn--bcher-kva.de"]
     assert received.message["To"].addresses[0].addr_spec == "anna@xn--bcher-kva.de"
-    assert invite_in(received).method == "REQUEST"
+    invite = invite_in(received)
+    assert invite.method == "REQUEST"
+    assert invite.event.attendee.value == "mailto:anna@xn--bcher-kva.de"
     stored = db.session.scalars(sa.select(Registration.email)).one()
     assert stored == "anna@bücher.de"  # kept as typed; only the wire gets the IDNA form
 

@@ -14,9 +14,10 @@ from surgery.bookings.models import Booking, Registration
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import WORKSHOP
 from surgery.extensions import db
+from surgery.mail.models import OutboxMessage
 from surgery.matching.models import ACCEPTED, LOCKED, Match
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import book, count, manage_token, post_form
+from tests.conftest import book, count, csrf_from, manage_token, post_form
 from tests.mail_fixtures import has_calendar, invite_in, text_of, words_of
 from tests.test_invites import move_session
 from tests.test_matching_page import (
@@ -63,6 +64,11 @@ def change_status(client, event, action: str) -> None:
     """Press "Cancel this day" or "Publish" on the organiser's event page."""
     page = f"/organise/events/{event.id}"
     assert post_form(client, page, f"{page}/status", data={"action": action}).status_code == 303
+
+
+def csrf_of(client, event) -> str:
+    """A CSRF token from the organiser's surgeons page, to press a button no longer shown."""
+    return csrf_from(client.get(f"/organise/events/{event.id}/surgeons").text)
 
 
 def only(mail: dict, address: str):
@@ -150,6 +156,11 @@ def test_declining_a_surgeon_after_a_pair_was_accepted_tells_the_attendee(
     assert "Sue" not in invite.event.description.value
     assert count(Match) == 0
     assert bookings_of("Ann")[0].status == CONFIRMED
+
+    # a second press (another screen, or the back button) tells nobody again
+    url = f"/organise/events/{event.id}/surgeons/{surgeon_of('Sue').id}/decline"
+    assert client.post(url, data={"csrf_token": csrf_of(client, event)}).status_code == 303
+    assert mail_by_person(mailbox) == {}
 
 
 def test_a_surgeon_dropping_one_session_tells_only_that_sessions_attendee(
@@ -434,3 +445,55 @@ def test_surgeons_hear_when_their_session_moves_and_when_the_day_is_cancelled(
     invite = invite_in(cancelled)
     assert (invite.method, invite.status, invite.uid) == ("CANCEL", "CANCELLED", before.uid)
     assert invite.sequence > invite_in(changed).sequence
+
+
+def test_a_cancelled_day_takes_no_new_invites(organiser_client, make_event, mailbox):
+    client = organiser_client
+    event = make_event(organiser_email=ORGANISER)
+    volunteer(client, event, "Vic")
+    attend(client, event, "Ann")
+    add_surgeon(client, event, "Sue")
+    mailbox.deliver()
+    change_status(client, event, "cancel")
+    before = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id)))
+
+    page = f"/organise/events/{event.id}/surgeons"
+    approved = post_form(client, page, f"{page}/{surgeon_of('Vic').id}/approve")
+    shown = client.get(approved.headers["Location"]).text
+    accepted = accept_all(client, event.sessions[0])
+
+    assert "This surgery day is cancelled, so nobody can be approved for it." in shown
+    assert "This surgery day is cancelled, so nobody can be told about pairs." in accepted
+    assert surgeon_of("Vic").status == "pending"
+    assert count(Match) == 0
+    queued = db.session.scalars(sa.select(OutboxMessage.kind).where(OutboxMessage.id > before))
+    assert list(queued) == []  # no invite, no "you are approved", no "who you will help"
+
+
+def test_a_cancelled_day_published_again_is_put_back_in_calendars(
+    organiser_client, make_event, mailbox
+):
+    client = organiser_client
+    event = make_event(organiser_email=ORGANISER)
+    add_surgeon(client, event, "Sue")
+    attend(client, event, "Ann")
+    mailbox.deliver()
+    accept_all(client, event.sessions[0])
+    mailbox.deliver()
+    change_status(client, event, "cancel")
+    cancelled = {to: invite_in(only_one) for to, [only_one] in mail_by_person(mailbox).items()}
+
+    change_status(client, event, "publish")
+
+    mail = mail_by_person(mailbox)
+    assert sorted(mail) == ["ann@example.org", "sue@example.org"]
+    for address, received in ((a, only(mail, a)) for a in mail):
+        assert received.message["Subject"].startswith("On again: Leeds surgery on ")
+        assert "this surgery day is going ahead after all" in words_of(received)
+        invite = invite_in(received)
+        assert (invite.method, invite.uid) == ("REQUEST", cancelled[address].uid)
+        assert invite.sequence > cancelled[address].sequence
+    assert (
+        "Ann would like help with"
+        in invite_in(only(mail, "sue@example.org")).event.description.value
+    )

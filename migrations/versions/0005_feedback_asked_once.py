@@ -21,6 +21,23 @@ def upgrade():
         batch_op.add_column(
             sa.Column('feedback_requested_at', sa.DateTime(timezone=True), nullable=True)
         )
+    # whoever has answered was asked: the first press after this upgrade skips them
+    registration = sa.table(
+        'registration', sa.column('id'), sa.column('feedback_requested_at', sa.DateTime)
+    )
+    feedback = sa.table(
+        'feedback', sa.column('registration_id'), sa.column('created_at', sa.DateTime)
+    )
+    answered_at = (
+        sa.select(feedback.c.created_at)
+        .where(feedback.c.registration_id == registration.c.id)
+        .scalar_subquery()
+    )
+    op.get_bind().execute(
+        sa.update(registration)
+        .where(registration.c.id.in_(sa.select(feedback.c.registration_id)))
+        .values(feedback_requested_at=answered_at)
+    )
 
 
 def downgrade():

@@ -7,7 +7,7 @@ from surgery.bookings.models import Registration
 from surgery.day import services
 from surgery.day.forms import CodeForm
 from surgery.events.models import Event
-from surgery.events.services import Filters, upcoming_events
+from surgery.events.services import Filters, past_events, upcoming_events
 from surgery.extensions import db
 
 bp = Blueprint("checkin", __name__, url_prefix="/organise")
@@ -40,8 +40,12 @@ def _may_check_in(event: Event) -> bool:
 
 @bp.get("/checkin")
 def events():
-    """Days to check people in for: those still to come or running, soonest first."""
-    events = [e for e in upcoming_events(Filters(), "UTC") if _may_check_in(e)]
+    """Days to check people in for: those still to come or running, soonest first; a door
+    login sees the days it may open, yesterday's too (for late corrections)."""
+    events = upcoming_events(Filters(), "UTC")
+    if not current_user.is_organiser:
+        recent = list(reversed(past_events(Filters(), "UTC", limit=3)))
+        events = [e for e in recent + events if services.door_may_open(e)]
     return render_template("day/checkin_events.html", events=events)
 
 

@@ -1,5 +1,6 @@
 """The live surgery floor: who is waiting, which surgeons are free, pairs in progress."""
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ class FloorState:
     helping: dict[int, HelpRecord]  # surgeon id -> their pairing in progress
     suggestions: dict[int, Booking]  # free surgeon id -> who to see next
     done: list[HelpRecord]
-    since: dict[int, object]  # booking id -> when their wait began, help time left out
+    since: dict[int, dt.datetime]  # booking id -> when their wait began, help time left out
 
     def minutes_waiting(self, booking: Booking) -> int:
         """How long someone has been waiting, in whole minutes, not counting time with a

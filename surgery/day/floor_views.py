@@ -58,7 +58,7 @@ def end(session_id: int, record_id: int):
     return _change(
         session,
         lambda: floor.end(session, record_id, back_in_queue=back),
-        lambda record: _back_in_queue([record] if back else []),
+        lambda record: _back_in_queue([record] if record.back_in_queue else []),
     )
 
 

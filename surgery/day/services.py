@@ -185,6 +185,7 @@ def request_feedback(event: Event) -> int:
                 Registration.checked_in_at.is_not(None),
                 Registration.email.is_not(None),
                 Registration.feedback_requested_at.is_(None),
+                Registration.id.not_in(sa.select(Feedback.registration_id)),  # answered already
             )
         )
     )

@@ -81,8 +81,9 @@ def calendar_bytes(payload: dict, now: dt.datetime) -> tuple[str, bytes]:
         description=data["description"],
         url=payload.get("manage_url", ""),
     )
-    organiser = ical.Person(payload["sender"]["email"], payload["sender"]["name"])
-    attendee = ical.Person(payload["recipient"]["email"], payload["recipient"]["name"])
+    sender, recipient = payload["sender"], payload["recipient"]
+    organiser = ical.Person(wire_address(sender["email"]), sender["name"])
+    attendee = ical.Person(wire_address(recipient["email"]), recipient["name"])
     return data["method"], ical.invite(entry, data["method"], organiser, attendee, now)
 
 

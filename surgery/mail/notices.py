@@ -22,6 +22,7 @@ from surgery.templating import format_clock, format_day
 
 CONFIRMED, WAITLISTED, PROMOTED = "booking_confirmed", "booking_waitlisted", "booking_promoted"
 UPDATED, CANCELLED, EVENT_CANCELLED = "booking_updated", "booking_cancelled", "event_cancelled"
+EVENT_RESTORED = "event_restored"
 
 WORDING = {
     CONFIRMED: (
@@ -57,6 +58,13 @@ WORDING = {
         "We are sorry: this surgery day is cancelled. The invite takes it out of your calendar.",
         CANCEL,
     ),
+    EVENT_RESTORED: (
+        "On again: {event} on {day}",
+        "Good news: this surgery day is going ahead after all, and your place is still booked. "
+        "The invite puts it back in your calendar. If you cannot come now, please cancel so "
+        "someone else can.",
+        REQUEST,
+    ),
 }
 
 
@@ -66,11 +74,12 @@ SURGEON_MATCHED, BOOKING_MATCHED = "surgeon_matched", "booking_matched"
 # an accepted pair fell through: the person still coming is told
 SURGEON_UNMATCHED, BOOKING_UNMATCHED = "surgeon_unmatched", "booking_unmatched"
 WAITING_CANCELLED = "waiting_cancelled"
-# the session moved or the day is cancelled: surgeons' invites follow
+# the session moved, or the day is cancelled or on again: surgeons' invites follow
 SURGEON_UPDATED, SURGEON_DAY_CANCELLED = "surgeon_updated", "surgeon_day_cancelled"
+SURGEON_DAY_RESTORED = "surgeon_day_restored"
 FEEDBACK_REQUEST = "feedback_request"
 # messages that carry the person's check-in code and its QR code
-WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, BOOKING_MATCHED, BOOKING_UNMATCHED}
+WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, EVENT_RESTORED, BOOKING_MATCHED, BOOKING_UNMATCHED}
 # ...and the QR code as an image too; updates, which may go to a thousand people in one
 # request, carry the code as text only (the image is made here, once, not at each send)
 WITH_QR_IMAGE = {CONFIRMED, PROMOTED, BOOKING_MATCHED}
@@ -134,6 +143,13 @@ WORDING |= {
         "We are sorry: this surgery day is cancelled. The invite takes it out of your "
         "calendar. Thank you for offering to help.",
         CANCEL,
+    ),
+    SURGEON_DAY_RESTORED: (
+        "On again: {event} on {day}",
+        "Good news: this surgery day is going ahead after all, and you are still down as a "
+        "surgeon for this session. The invite puts it back in your calendar. If you cannot "
+        "come now, please tell us from your page.",
+        REQUEST,
     ),
     WAITING_CANCELLED: (
         "Cancelled: {event} on {day}",
@@ -236,9 +252,10 @@ def notify_matched_surgeon(surgeon, slot, bookings) -> None:
     _tell_surgeon(SURGEON_MATCHED, surgeon, slot, bookings)
 
 
-def notify_surgeon_update(surgeon, slot, bookings) -> None:
-    """A surgeon's session has moved: a newer invite, still listing whom they will help."""
-    _tell_surgeon(SURGEON_UPDATED, surgeon, slot, bookings)
+def notify_surgeon_slot(kind: str, surgeon, slot, bookings) -> None:
+    """A surgeon's session moved, or its day is cancelled or on again: a newer invite, still
+    listing whom they will help."""
+    _tell_surgeon(kind, surgeon, slot, bookings)
 
 
 def notify_unmatched_surgeon(surgeon, slot, gone, bookings) -> None:

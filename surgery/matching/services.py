@@ -158,6 +158,8 @@ def unlock(session: EventSession, match_id: int) -> None:
 def accept(session: EventSession, pairs: list[tuple[int, int]]) -> list[Match]:
     """Accept pairs: lock each, mark it accepted, and send both people updated invites."""
     lock_row(Event, session.event_id)
+    if _is_cancelled(session):
+        raise DomainError("This surgery day is cancelled, so nobody can be told about pairs.")
     people = plan_people(session)
     accepted = []
     for booking_id, surgeon_id in pairs:

@@ -56,7 +56,7 @@ def save_event(event: Event, data: dict) -> Event:
     if moved and event.sessions and event.status != EVENT_CANCELLED:
         lock_row(Event, event.id)
         bookings.announce_change(event.sessions)
-        surgeons.announce_change(event.sessions)
+        surgeons.announce_change(event.sessions, notices.SURGEON_UPDATED)
     return event
 
 
@@ -70,7 +70,12 @@ def change_status(event: Event, action: str) -> None:
         lock_row(Event, event.id)
         bookings.announce_change(event.sessions, notices.EVENT_CANCELLED)
         bookings.close_waiting_lists(event.sessions)
-        surgeons.announce_change(event.sessions, day_cancelled=True)
+        surgeons.announce_change(event.sessions, notices.SURGEON_DAY_CANCELLED)
+    if action == "publish" and event.status == EVENT_CANCELLED:
+        # their invites were cancelled: put the day back in everyone's calendar
+        lock_row(Event, event.id)
+        bookings.announce_change(event.sessions, notices.EVENT_RESTORED)
+        surgeons.announce_change(event.sessions, notices.SURGEON_DAY_RESTORED)
     event.status = STATUS_CHANGES[action]
     db.session.flush()
 
@@ -102,9 +107,8 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
     after = (session.title, session.starts_at, session.ends_at)
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if before[1] is not None and before != after and event.status != EVENT_CANCELLED:
-        lock_row(Event, event.id)
         bookings.announce_change([session])
-        surgeons.announce_change([session])
+        surgeons.announce_change([session], notices.SURGEON_UPDATED)
     if session.capacity is not None:
         bookings.refill(session)
     return session

@@ -65,9 +65,14 @@ def add(event_id: int):
 def approve(event_id: int, surgeon_id: int):
     """Approve a volunteer."""
     surgeon = _surgeon_or_404(event_id, surgeon_id)
-    services.approve(surgeon)
-    db.session.commit()
-    flash(f"{surgeon.name} approved; their invites are on the way.", "success")
+    try:
+        services.approve(surgeon)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{surgeon.name} approved; their invites are on the way.", "success")
     return redirect(url_for(".index", event_id=event_id), code=303)
 
 

@@ -12,6 +12,7 @@ from surgery.bookings.models import Registration
 from surgery.database import by_token, lock_row
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
+from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
@@ -59,6 +60,7 @@ def volunteer(
     event = lock_row(Event, event_id)
     if event is None or (not by_organiser and not event.is_published):
         raise NotFound("This surgery day is not taking volunteers.")
+    _refuse_if_cancelled(event, "it is not taking surgeons")
     email = details.email.strip().lower()
     surgeon = db.session.scalars(
         sa.select(Surgeon).where(Surgeon.event_id == event.id, Surgeon.email == email)
@@ -113,6 +115,8 @@ def _set_availability(surgeon: Surgeon, session_ids: list[int]) -> None:
             matching.release_surgeon(surgeon, slot.session_id)
             surgeon.availability.remove(slot)
     added = [SurgeonSession(session_id=sid) for sid in sorted(wanted - surgeon.session_ids)]
+    if added:
+        _refuse_if_cancelled(surgeon.event, "sessions cannot be added to it")
     surgeon.availability.extend(added)
     if surgeon.status == APPROVED and added:
         db.session.flush()
@@ -123,6 +127,7 @@ def approve(surgeon: Surgeon) -> None:
     """Approve a volunteer: they get an invite for each session they can do."""
     if surgeon.status == APPROVED:
         return
+    _refuse_if_cancelled(surgeon.event, "nobody can be approved for it")
     surgeon.status = APPROVED
     for slot in surgeon.availability:
         if slot.ical_sequence:  # a cancellation went out with this number: send a newer one
@@ -131,10 +136,16 @@ def approve(surgeon: Surgeon) -> None:
     notices.notify_surgeon(notices.SURGEON_CONFIRMED, surgeon, surgeon.availability)
 
 
+def _refuse_if_cancelled(event: Event, consequence: str) -> None:
+    """No new invites for a cancelled day: they would put it back in people's calendars."""
+    if event.status == EVENT_CANCELLED:
+        raise DomainError(f"This surgery day is cancelled, so {consequence}.")
+
+
 def decline(surgeon: Surgeon) -> None:
     """Decline a volunteer, with thanks; cancel invites if they had been approved."""
-    _stand_down(surgeon, DECLINED)
-    notices.notify_surgeon(notices.SURGEON_DECLINED, surgeon)
+    if _stand_down(surgeon, DECLINED):
+        notices.notify_surgeon(notices.SURGEON_DECLINED, surgeon)
 
 
 def withdraw(surgeon: Surgeon) -> None:
@@ -142,10 +153,15 @@ def withdraw(surgeon: Surgeon) -> None:
     _stand_down(surgeon, WITHDRAWN)
 
 
-def _stand_down(surgeon: Surgeon, status: str) -> None:
-    """Leave every session: CANCEL invites sent, pairs dropped, told attendees told."""
+def _stand_down(surgeon: Surgeon, status: str) -> bool:
+    """Leave every session: CANCEL invites sent, pairs dropped, told attendees told.
+
+    False, and nothing done, if they had already left (a double press, or a decline after
+    they withdrew): nobody is told twice."""
     lock_row(Event, surgeon.event_id)  # before any invite or pair changes, as when booking
     db.session.refresh(surgeon)
+    if surgeon.status in (DECLINED, WITHDRAWN):
+        return False
     if surgeon.status == APPROVED:
         for slot in surgeon.availability:
             slot.ical_sequence += 1
@@ -154,11 +170,12 @@ def _stand_down(surgeon: Surgeon, status: str) -> None:
         matching.release_surgeon(surgeon, slot.session_id)
     surgeon.status = status
     db.session.flush()
+    return True
 
 
-def announce_change(sessions: list[EventSession], day_cancelled: bool = False) -> int:
-    """Send the approved surgeons of these sessions a newer invite: the session as it is now
-    (still listing whom they will help), or the day's cancellation. Returns how many."""
+def announce_change(sessions: list[EventSession], kind: str) -> int:
+    """Send the approved surgeons of these sessions a newer invite of this kind: the session
+    as it is now (still listing whom they will help), or the day's cancellation."""
     slots = list(
         db.session.scalars(
             sa.select(SurgeonSession)
@@ -175,11 +192,8 @@ def announce_change(sessions: list[EventSession], day_cancelled: bool = False) -
         slot.ical_sequence += 1
     db.session.flush()
     for slot in slots:
-        if day_cancelled:
-            notices.notify_surgeon(notices.SURGEON_DAY_CANCELLED, slot.surgeon, [slot])
-        else:
-            helping = matching.surgeon_told_of(slot.session, slot.surgeon_id)
-            notices.notify_surgeon_update(slot.surgeon, slot, helping)
+        helping = matching.surgeon_told_of(slot.session, slot.surgeon_id)
+        notices.notify_surgeon_slot(kind, slot.surgeon, slot, helping)
     return len(slots)
 
 
