@@ -245,14 +245,7 @@ def refill(session: EventSession) -> list[Booking]:
 
 def announce_change(sessions: list[EventSession], kind: str = notices.UPDATED) -> int:
     """Send everyone confirmed in these sessions a newer invite (update or cancellation)."""
-    bookings = list(
-        db.session.scalars(
-            sa.select(Booking)
-            .where(Booking.session_id.in_([s.id for s in sessions]), Booking.status == CONFIRMED)
-            .options(selectinload(Booking.registration))
-            .order_by(Booking.id)
-        )
-    )
+    bookings = _bookings_in(sessions, CONFIRMED)
     for booking in bookings:
         booking.ical_sequence += 1
     for session in sessions:
@@ -268,19 +261,24 @@ def close_waiting_lists(sessions: list[EventSession]) -> list[Booking]:
     Their bookings are cancelled, so if the day is published again nobody is promoted
     into a place they were told they no longer wait for; they can book again.
     """
-    waiting = list(
-        db.session.scalars(
-            sa.select(Booking)
-            .where(Booking.session_id.in_([s.id for s in sessions]), Booking.status == WAITLISTED)
-            .options(selectinload(Booking.registration))
-            .order_by(Booking.id)
-        )
-    )
+    waiting = _bookings_in(sessions, WAITLISTED)
     for booking in waiting:
         booking.status = CANCELLED
     db.session.flush()
     notices.notify(notices.WAITING_CANCELLED, waiting)
     return waiting
+
+
+def _bookings_in(sessions: list[EventSession], status: str) -> list[Booking]:
+    """The bookings of these sessions with this status, with their people, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.session_id.in_([s.id for s in sessions]), Booking.status == status)
+            .options(selectinload(Booking.registration))
+            .order_by(Booking.id)
+        )
+    )
 
 
 def waiting_list(session_id: int) -> list[Booking]:
