@@ -156,7 +156,7 @@ def surgeon_arrived(surgeon: Surgeon) -> None:
 
 def surgeon_gone(surgeon: Surgeon) -> list[HelpRecord]:
     """A surgeon has left; a pairing they had in progress ends now, and the person they were
-    helping goes back into the queue, keeping their place. Returns those pairings."""
+    helping goes back into the queue, their earlier wait counting. Returns those pairings."""
     lock_row(Event, surgeon.event_id)
     now = utcnow()
     surgeon.left_at = now

@@ -1,10 +1,10 @@
 """The live surgery floor for organisers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.day import floor
-from surgery.domain.errors import DomainError
 from surgery.events.models import EventSession
 from surgery.events.views import surgery_session_or_404
 from surgery.extensions import db
@@ -79,23 +79,18 @@ def gone(session_id: int, surgeon_id: int):
 
 def _change(session: EventSession, action, tell=None):
     """Run a change, commit once, say what followed from it, back to the floor."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        if tell:
-            tell(result)
+    press(action, tell or None, "info")
     return redirect(url_for(".page", session_id=session.id), code=303)
 
 
-def _back_in_queue(records) -> None:
+def _back_in_queue(records) -> str | None:
     """Say who is waiting again, so nobody is forgotten."""
-    for record in records:
-        name = record.booking.registration.name
-        flash(f"{name} is waiting again. The time they waited before still counts.", "info")
+    names = " and ".join(record.booking.registration.name for record in records)
+    if names:
+        return f"{names} {'are' if len(records) > 1 else 'is'} waiting again. " + (
+            "The time they waited before still counts."
+        )
+    return None
 
 
 def _surgeon_or_404(session: EventSession, surgeon_id: int) -> Surgeon:

@@ -1,11 +1,10 @@
 """The matching page for one surgery session: suggestions, locking, accepting."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from surgery.actions import press
 from surgery.auth.access import organiser_required
-from surgery.domain.errors import DomainError
 from surgery.events.views import surgery_session_or_404
-from surgery.extensions import db
 from surgery.matching import services
 
 bp = Blueprint("matching", __name__, url_prefix="/organise/sessions/<int:session_id>/matching")
@@ -55,16 +54,12 @@ def unlock(session_id: int, match_id: int):
 
 def _change(session, action, message: str):
     """Run a change, commit once, and come back to the page with what happened."""
-    try:
-        done = action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+
+    def said(done) -> str:
         count = len(done)
-        text = message.format(n=f"{count} pair{'s' if count != 1 else ''}")
-        flash(f"{text}.", "success")
+        return message.format(n=f"{count} pair{'s' if count != 1 else ''}") + "."
+
+    press(action, said)
     return redirect(url_for(".page", session_id=session.id), code=303)
 
 

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.bookings import services as bookings
-from surgery.domain.errors import DomainError
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.organise import services
@@ -79,14 +79,10 @@ def edit_event(event_id: int):
 def change_status(event_id: int):
     """Publish, unpublish or cancel an event."""
     event = _event_or_404(event_id)
-    try:
-        services.change_status(event, request.form.get("action", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"The event is now {event.status}.", "success")
+    press(
+        lambda: services.change_status(event, request.form.get("action", "")),
+        lambda _: f"The event is now {event.status}.",
+    )
     return redirect(url_for(".event", event_id=event.id), code=303)
 
 
@@ -148,14 +144,10 @@ def cancel_booking(event_id: int, booking_id: int):
 def move_up(event_id: int, booking_id: int):
     """Move someone one place up the waiting list."""
     booking = _booking_or_404(event_id, booking_id)
-    try:
-        bookings.move_up(booking)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"{booking.registration.name} moved up the waiting list.", "success")
+    press(
+        lambda: bookings.move_up(booking),
+        f"{booking.registration.name} moved up the waiting list.",
+    )
     return redirect(url_for(".event", event_id=event_id), code=303)
 
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
+from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.domain.errors import DomainError
 from surgery.events.models import Event
@@ -65,14 +66,9 @@ def add(event_id: int):
 def approve(event_id: int, surgeon_id: int):
     """Approve a volunteer."""
     surgeon = _surgeon_or_404(event_id, surgeon_id)
-    try:
-        services.approve(surgeon)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"{surgeon.name} approved; their invites are on the way.", "success")
+    press(
+        lambda: services.approve(surgeon), f"{surgeon.name} approved; their invites are on the way."
+    )
     return redirect(url_for(".index", event_id=event_id), code=303)
 
 
