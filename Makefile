@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := surgery
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/web.py
+
+# Threaded workers under load for minutes on SQLite and PostgreSQL; fails if a worker dies.
+soak: $(VENV)/.test-installed
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -12,17 +12,14 @@ check-in search in-process, on this day and on a day a tenth of its size.
 """
 
 import cProfile
-import datetime as dt
 import io
 import pstats
-import random
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/web.py
@@ -42,144 +39,22 @@ from web import (  # noqa: E402
 )
 
 from surgery.auth import services as organisers  # noqa: E402
-from surgery.bookings.models import Booking, Registration  # noqa: E402
-from surgery.database import utcnow  # noqa: E402
-from surgery.day.models import HelpRecord  # noqa: E402
-from surgery.domain.capacity import CONFIRMED  # noqa: E402
-from surgery.domain.tokens import hash_token, manage_token, new_form_key  # noqa: E402
-from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession  # noqa: E402
 from surgery.extensions import db  # noqa: E402
-from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession  # noqa: E402
-from surgery.vocabulary.models import Topic  # noqa: E402
+from tests.busy_day import Day, seed_busy_day  # noqa: E402
 
 ORGANISER = ("bench-organiser@example.org", "bench-organiser-password")
 SLOW = 0.02  # below this share of the bare page's rate, the floor page is profiled
-FIRST = [
-    "Amira",
-    "Ben",
-    "Cara",
-    "Dev",
-    "Ella",
-    "Femi",
-    "Grace",
-    "Hamza",
-    "Iris",
-    "Jon",
-    "Kemi",
-    "Liam",
-    "Maya",
-    "Noor",
-    "Owen",
-    "Priya",
-]
-LAST = [
-    "Ahmed",
-    "Brown",
-    "Clarke",
-    "Davies",
-    "Evans",
-    "Fraser",
-    "Green",
-    "Hughes",
-    "Iqbal",
-    "Jones",
-    "Khan",
-    "Lewis",
-]
 SEARCH = "kha"  # part of a surname: about one in twelve people
-
-
-@dataclass
-class Day:
-    """What the benchmark needs to know about the seeded day."""
-
-    event_id: int
-    session_id: int
 
 
 # ---------------------------------------------------------------- the day
 
 
 def seed_day(url: str, tmp: Path, people: int, surgeons: int, seed: int = 1) -> Day:
-    """One published event on today, its surgery session under way, all in one transaction."""
-    rng = random.Random(seed)
+    """One published event on today, its surgery session under way, and an organiser."""
     with in_process(url, tmp):
         organisers.create(*ORGANISER[:1], "Bench Organiser", ORGANISER[1])
-        topics = list(db.session.scalars(sa.select(Topic).order_by(Topic.position)))
-        now = utcnow()
-        event = Event(
-            title="Bench surgery day",
-            city="Leeds",
-            venue_name="Leeds Central Library",
-            status=PUBLISHED,
-            organiser_email=ORGANISER[0],
-        )
-        session = EventSession(
-            kind=SURGERY,
-            title="Surgery space",
-            starts_at=now - dt.timedelta(hours=1),
-            ends_at=now + dt.timedelta(hours=2),
-            capacity=600,
-        )
-        event.sessions.append(session)
-        db.session.add(event)
-
-        here: list[Booking] = []
-        for n in range(people):
-            token_seed = new_form_key()
-            registration = Registration(
-                event=event,
-                name=f"{FIRST[n % len(FIRST)]} {LAST[n * 7 % len(LAST)]}",
-                email=f"person{n}@example.org",
-                help_text="Help with our group's page.",
-                token_seed=token_seed,
-                token_hash=hash_token(manage_token(SECRET, token_seed)),
-                topics=rng.sample(topics, rng.randint(1, 2)),
-            )
-            booking = Booking(registration=registration, session=session, status=CONFIRMED)
-            if n % 5 < 2:  # two in five are here, arrived over the last hour
-                registration.checked_in_at = now - dt.timedelta(seconds=3600 * n / people)
-                here.append(booking)
-            db.session.add_all([registration, booking])
-
-        present: list[Surgeon] = []
-        for n in range(surgeons):
-            token_seed = new_form_key()
-            surgeon = Surgeon(
-                event=event,
-                name=f"Surgeon {n:02d}",
-                email=f"surgeon{n}@example.org",
-                status=APPROVED,
-                capacity=rng.randint(1, 3),
-                token_seed=token_seed,
-                token_hash=hash_token(manage_token(SECRET, token_seed)),
-                topics=rng.sample(topics, min(len(topics), rng.randint(3, 5))),
-            )
-            surgeon.availability.append(SurgeonSession(session=session))
-            if n < surgeons * 4 // 5:  # four in five are here
-                surgeon.arrived_at = now - dt.timedelta(minutes=70 - n)
-                present.append(surgeon)
-            db.session.add(surgeon)
-
-        db.session.flush()  # ids for the pairings
-        # a pairing in progress for one in four surgeons here, three finished per busy surgeon
-        busy = present[: len(present) // 4]
-        for i, surgeon in enumerate(busy):
-            for k in range(4):
-                person = here[(i * 4 + k) % len(here)]
-                started = now - dt.timedelta(minutes=60 - 15 * k)
-                db.session.add(
-                    HelpRecord(
-                        session_id=session.id,
-                        booking=person,
-                        surgeon=surgeon,
-                        topics=[t.name for t in person.registration.topics],
-                        started_at=started,
-                        ended_at=None if k == 3 else started + dt.timedelta(minutes=12),
-                    )
-                )
-        db.session.commit()
-        return Day(event.id, session.id)
+        return seed_busy_day(SECRET, ORGANISER[0], people, surgeons, seed)
 
 
 def make_day(path: Path, tmp: Path, people: int, surgeons: int) -> tuple[str, Day]:

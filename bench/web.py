@@ -127,13 +127,16 @@ def in_process(url: str, tmp: Path):
             db.engine.dispose()
 
 
-def booking_target(url: str, tmp: Path) -> tuple[int, int]:
-    """The first event's surgery session, its capacity raised; (event id, session id)."""
+def booking_target(
+    url: str, tmp: Path, capacity: int = BIG_CAPACITY, newest: bool = False
+) -> tuple[int, int]:
+    """The first (or newest) surgery session, its capacity set; (event id, session id)."""
+    order = EventSession.id.desc() if newest else EventSession.id
     with in_process(url, tmp):
         session = db.session.scalars(
-            sa.select(EventSession).where(EventSession.kind == SURGERY).order_by(EventSession.id)
+            sa.select(EventSession).where(EventSession.kind == SURGERY).order_by(order)
         ).first()
-        session.capacity = BIG_CAPACITY
+        session.capacity = capacity
         db.session.commit()
         return session.event_id, session.id
 
@@ -171,14 +174,14 @@ def queries_per_front_page(url: str, tmp: Path) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, chdir: Path, env: dict, args, log: Path):
+def gunicorn(app_spec: str, chdir: Path, env: dict, args, log: Path, level: str = "warning"):
     """Serve a WSGI app with gunicorn's threaded workers; yield its base URL."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "--chdir", str(chdir),
         "--workers", str(args.workers), "--worker-class", "gthread",
         "--threads", str(args.threads), "--bind", f"127.0.0.1:{port}",
-        "--log-level", "warning", app_spec,
+        "--log-level", level, app_spec,
     ]  # fmt: skip
     with open(log, "ab") as errors:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=errors)

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from surgery import config, database, errors, templating
+from surgery import collector, config, database, errors, templating
 from surgery.extensions import csrf, db, login_manager, migrate
 from surgery.extensions import mail as mail_extension
 from surgery.mail import outbox
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
     )
     config.load(app, test_config)
+    collector.install(app)
     app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)

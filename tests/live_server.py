@@ -45,15 +45,24 @@ def migrate(database_url: str) -> None:
 
 
 @contextlib.contextmanager
-def serve(database_url: str, workers: int = 2, threads: int = 16, log: Path | None = None):
+def serve(
+    database_url: str,
+    workers: int = 2,
+    threads: int = 16,
+    log: Path | None = None,
+    config: Path | None = None,
+):
     """Serve the app with gunicorn (threaded workers); yield its base URL.
 
-    With log, the server's error output goes to that file instead of the terminal.
+    With log, the server's error output goes to that file instead of the terminal (at level
+    info, so worker starts and deaths are in it); config is a gunicorn settings file.
     """
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
-        "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+        "--log-level", "info" if log else "warning",
+        *(["--config", str(config)] if config else []),
         "surgery:create_app()",
     ]  # fmt: skip
     errors = open(log, "ab") if log else None  # noqa: SIM115 - closed below

@@ -6,6 +6,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from surgery import collector
 from surgery.extensions import db
 from surgery.mail.outbox import BATCH, retry_now, send_due
 
@@ -50,6 +51,7 @@ def worker_command(interval: float) -> None:
             sent, retrying, failed = _drain()
             if sent or retrying or failed:
                 click.echo(f"Sent {sent}, will retry {retrying}, failed {failed}.")
+            collector.collect_due()  # one app context for the whole loop: collect per round
             _sleep(interval, stopping)
     except KeyboardInterrupt:
         pass
