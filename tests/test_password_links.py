@@ -40,8 +40,10 @@ def link_in(received) -> tuple[str, str]:
 
 
 def ask_for_reset(client, email: str):
-    """Send the forgotten-password form."""
-    return post_form(client, "/login/forgot", data={"email": email})
+    """Send the forgotten-password form, and let the work after the answer run."""
+    response = post_form(client, "/login/forgot", data={"email": email})
+    response.close()
+    return response
 
 
 def choose(client, path: str, password: str = NEW_PASSWORD):

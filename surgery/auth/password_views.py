@@ -1,5 +1,8 @@
 """Passwords: forgotten (a link by email), chosen from an invite, and changed when signed in."""
 
+import logging
+from functools import partial
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
@@ -13,8 +16,10 @@ from surgery.auth.forms import (
 from surgery.domain.accounts import INVITE, RESET
 from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db
+from surgery.mail import outbox
 
 bp = Blueprint("passwords", __name__)
+log = logging.getLogger(__name__)
 
 # GET,POST  /login/forgot            forgot (ask for a link by email)
 # GET       /login/forgot/sent       sent (the same answer for every address)
@@ -28,10 +33,25 @@ def forgot():
     """Ask for a link to choose a new password."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_reset(form.email.data, current_app.secret_key)
-        db.session.commit()
-        return redirect(url_for(".sent"), code=303)
+        # the same answer for any address, and as quick: the work is done after it has gone
+        response = redirect(url_for(".sent"), code=303)
+        app = current_app._get_current_object()
+        response.call_on_close(partial(_send_reset_link, app, form.email.data))
+        return response
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+def _send_reset_link(app, email: str) -> None:
+    """After the answer: email a link if the address has an account, and try sending it."""
+    with app.app_context():
+        try:
+            services.request_reset(email, app.secret_key)
+            db.session.commit()
+            if app.config["MAIL_SEND_AFTER_REQUEST"]:
+                outbox.send_due(limit=app.config["MAIL_AFTER_REQUEST_LIMIT"])
+        except Exception:  # the answer is gone; the person can ask again
+            log.exception("a password reset asked for could not be made")
+            db.session.rollback()
 
 
 @bp.get("/login/forgot/sent")
