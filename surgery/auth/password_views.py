@@ -112,9 +112,8 @@ def change():
             form.current.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(
-                current_user._get_current_object()
-            )  # this device stays signed in, with the new token
+            # this device stays signed in, with the new session token in its cookie
+            login_user(current_user._get_current_object())
             flash("Your new password is saved. Other devices are signed out.", "success")
             return redirect(_start_page(), code=303)
     page = render_template("auth/change_password.html", form=form, form_hint=NEW_PASSWORD_HINT)
