@@ -84,7 +84,7 @@ def signed_in_client(app):
     client = app.test_client()
     organiser = organisers.find(ORGANISER[0])
     with client.session_transaction() as session:
-        session["_user_id"] = str(organiser.id)
+        session["_user_id"] = organiser.get_id()
         session["_fresh"] = True
     return client
 

@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each area's URLs."""
+    from surgery.auth.password_views import bp as passwords_bp
     from surgery.auth.views import bp as auth_bp
     from surgery.bookings.views import bp as bookings_bp
     from surgery.day.checkin_views import bp as checkin_bp
@@ -59,10 +60,11 @@ def register_blueprints(app: Flask) -> None:
     from surgery.surgeons.views import bp as surgeons_bp
     from surgery.vocabulary.views import bp as vocabulary_bp
 
-    public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, auth_bp, kiosk_bp, reports_bp)
+    public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp)
+    accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp, matching_bp)
     on_the_day = (checkin_bp, floor_bp)
-    for bp in public + organisers + on_the_day:
+    for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)
 
 

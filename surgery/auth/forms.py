@@ -1,10 +1,52 @@
-"""Sign-in form."""
+"""Forms for signing in, passwords, invites and door logins."""
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from surgery.domain.accounts import MIN_PASSWORD_LENGTH
 from surgery.forms import MailableEmail
+
+NEW_PASSWORD_HINT = (
+    f"At least {MIN_PASSWORD_LENGTH} characters. A few words you will remember work well."
+)
+
+
+def _new_password(label: str = "New password") -> PasswordField:
+    """A new password, long enough."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            ),
+        ],
+    )
+
+
+def _same_again() -> PasswordField:
+    """The new password typed a second time."""
+    return PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+def _their_email() -> EmailField:
+    """Someone else's email address, one we can send to."""
+    return EmailField(
+        "Their email address",
+        validators=[
+            DataRequired("Enter their email address."),
+            MailableEmail("Enter an email address like name@example.org."),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
@@ -16,20 +58,60 @@ class LoginForm(FlaskForm):
     )
 
 
-class DoorLoginForm(FlaskForm):
-    """A check-in-only login for a door volunteer."""
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a link for a new password to."""
+
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address."),
+            MailableEmail("Enter an email address like name@example.org."),
+        ],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice, chosen through an emailed link."""
+
+    password = _new_password()
+    confirm = _same_again()
+
+
+class ChangePasswordForm(FlaskForm):
+    """A signed-in person's new password, with their current one."""
+
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=200)],
+    )
+    password = _new_password()
+    confirm = _same_again()
+
+
+class InviteForm(FlaskForm):
+    """Someone to invite as a co-organiser."""
 
     name = StringField(
         "Their name", validators=[DataRequired("Enter their name."), Length(max=120)]
     )
-    email = EmailField(
-        "Their email address",
-        validators=[
-            DataRequired("Enter their email address."),
-            MailableEmail("Enter an email address like name@example.org."),
-        ],
+    email = _their_email()
+
+
+class DoorLoginForm(FlaskForm):
+    """A check-in-only login for a door volunteer: invited by email, or given a password."""
+
+    name = StringField(
+        "Their name", validators=[DataRequired("Enter their name."), Length(max=120)]
     )
+    email = _their_email()
     password = PasswordField(
-        "A password for them (at least 10 characters)",
-        validators=[DataRequired("Choose a password."), Length(min=10, max=200)],
+        "A password for them (optional)",
+        validators=[
+            Optional(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            ),
+        ],
     )

@@ -1,24 +1,38 @@
-"""Signing organisers in and out."""
+"""Signing organisers in and out, and the people who may sign in: organisers and door logins."""
 
+import hmac
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from surgery.auth import services
 from surgery.auth.access import organiser_required
-from surgery.auth.forms import DoorLoginForm, LoginForm
-from surgery.auth.models import DOOR, Organiser
+from surgery.auth.forms import DoorLoginForm, InviteForm, LoginForm
+from surgery.auth.models import DOOR, ORGANISER, Organiser
 from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
 
+# GET,POST  /login                                 login
+# POST      /logout                                logout
+# GET,POST  /organise/organisers                   organisers (invite a co-organiser)
+# GET,POST  /organise/door-logins                  door_logins (invite, or give a password)
+# POST      /organise/door-logins/<id>/remove      remove_door_login
+
 
 @login_manager.user_loader
-def load_organiser(organiser_id: str) -> Organiser | None:
-    """Flask-Login's lookup of the signed-in organiser."""
-    return db.session.get(Organiser, int(organiser_id)) if organiser_id.isdigit() else None
+def load_organiser(user_id: str) -> Organiser | None:
+    """Flask-Login's lookup of the signed-in organiser: the id and the session token must
+    both match, so a cookie from before a sign-out or a new password signs nobody in."""
+    organiser_id, _, token = user_id.partition(":")
+    if not organiser_id.isdigit() or not token:
+        return None
+    organiser = db.session.get(Organiser, int(organiser_id))
+    if organiser is None or not hmac.compare_digest(organiser.session_token, token):
+        return None
+    return organiser
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,7 +51,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out, on every device: copies of the session cookie stop working."""
+    services.sign_out(current_user)
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for("events.upcoming"), code=303)
@@ -50,23 +66,66 @@ def _safe_next(target: str | None) -> str:
     return url_for("organise.dashboard" if current_user.is_organiser else "checkin.events")
 
 
+@bp.route("/organise/organisers", methods=["GET", "POST"])
+@organiser_required
+def organisers():
+    """The organisers, and an invite by email for a new one."""
+    form = InviteForm()
+    if form.validate_on_submit() and _invite(form, ORGANISER):
+        flash(f"We have emailed {form.name.data} an invite to join as an organiser.", "success")
+        return redirect(url_for(".organisers"), code=303)
+    people = services.organisers()
+    page = render_template(
+        "auth/organisers.html", form=form, people=people, waiting=services.waiting_to_join(people)
+    )
+    return page, 400 if form.errors else 200
+
+
 @bp.route("/organise/door-logins", methods=["GET", "POST"])
 @organiser_required
 def door_logins():
-    """Give door volunteers a login that can only check people in."""
+    """Give door volunteers a login that can only check people in: by an emailed invite,
+    or with a password given to them in person."""
     form = DoorLoginForm()
     if form.validate_on_submit():
-        try:
-            services.create(form.email.data, form.name.data, form.password.data, role=DOOR)
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
+        if not form.password.data and _invite(form, DOOR):
+            flash(f"We have emailed {form.name.data} an invite to choose a password.", "success")
+            return redirect(url_for(".door_logins"), code=303)
+        if form.password.data and _create_door_login(form):
             flash(f"{form.name.data} can now sign in to check people in.", "success")
             return redirect(url_for(".door_logins"), code=303)
-    page = render_template("auth/door_logins.html", form=form, door=services.door_logins())
+    door = services.door_logins()
+    waiting = services.waiting_to_join(door)
+    page = render_template("auth/door_logins.html", form=form, door=door, waiting=waiting)
     return page, 400 if form.errors else 200
+
+
+def _invite(form, role: str) -> bool:
+    """Invite the person on the form; True if it went through, else the error is on the form."""
+    secret, by = current_app.secret_key, current_user.name
+    return _on_form(
+        form, lambda: services.invite(form.email.data, form.name.data, role, secret, by)
+    )
+
+
+def _create_door_login(form) -> bool:
+    """Make the door login with the password on the form; True if it went through."""
+    return _on_form(
+        form,
+        lambda: services.create(form.email.data, form.name.data, form.password.data, role=DOOR),
+    )
+
+
+def _on_form(form, change) -> bool:
+    """Run a change and commit it; if refused, roll back and show why by the email field."""
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        form.email.errors.append(str(error))
+        return False
+    db.session.commit()
+    return True
 
 
 @bp.post("/organise/door-logins/<int:login_id>/remove")

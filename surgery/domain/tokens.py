@@ -48,3 +48,13 @@ def normalise_checkin_code(typed: str) -> str:
 def hash_token(token: str) -> str:
     """What we store: a SHA-256 of the token (it is random, so no salt or slow hash)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def account_link_token(secret: str, purpose: str, seed: str) -> str:
+    """The token of an emailed account link (a password reset or an invite), from its seed.
+
+    Only the seed travels with the queued email and only the token's hash is kept with the
+    link, so neither the outbox nor the link table alone can open an account.
+    """
+    digest = hmac.new(secret.encode(), f"account:{purpose}:{seed}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).decode().rstrip("=")

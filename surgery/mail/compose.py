@@ -20,6 +20,7 @@ import idna
 from flask import current_app
 
 from surgery.domain import ical
+from surgery.mail.links import account_link_url
 
 CRLF = b"\r\n"
 
@@ -27,9 +28,13 @@ CRLF = b"\r\n"
 def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> bytes:
     """The whole email for one outbox row."""
     sender, recipient = payload["sender"], payload["recipient"]
+    template = f"email/{payload.get('template', 'notice')}"
+    if payload.get("link"):
+        link = payload["link"]
+        payload = payload | {"action": {"text": link["text"], "url": account_link_url(link)}}
     alternatives = [
-        _part("text/plain; charset=utf-8", _qp(_render("email/notice.txt", payload))),
-        _part("text/html; charset=utf-8", _qp(_render("email/notice.html", payload))),
+        _part("text/plain; charset=utf-8", _qp(_render(f"{template}.txt", payload))),
+        _part("text/html; charset=utf-8", _qp(_render(f"{template}.html", payload))),
     ]
     attachments = []
     if payload.get("calendar"):

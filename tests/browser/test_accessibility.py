@@ -1,10 +1,17 @@
 """axe-core finds no WCAG 2.0, 2.1 or 2.2 A/AA problems on the pages people use."""
 
 import re
+import time
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from surgery.auth import services as accounts
+from surgery.domain.tokens import account_link_token
+from surgery.extensions import db
+from surgery.mail.account_notices import RESET_KIND
+from surgery.mail.models import OutboxMessage
 from tests.browser.conftest import (
     ORGANISER_EMAIL,
     PHONE,
@@ -13,6 +20,7 @@ from tests.browser.conftest import (
     screenshot,
     sign_in,
 )
+from tests.live_server import SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -137,3 +145,67 @@ def test_vocabulary_page(page, base_url, seed, axe_script):
     page.set_viewport_size(PHONE)
     assert_fits_the_screen(page)
     assert_accessible(page, axe_script, "the role tags and topics page on a phone")
+
+
+def reset_link_path(live_app, seconds: float = 10) -> str:
+    """The path of the newest reset link, rebuilt like the sender does from the queued seed
+    (the server makes it just after answering, so wait for it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with live_app.app_context():
+            query = sa.select(OutboxMessage.payload).where(OutboxMessage.kind == RESET_KIND)
+            payload = db.session.scalars(query.order_by(OutboxMessage.id.desc())).first()
+        if payload:
+            link = payload["link"]
+            return f"/login/reset/{account_link_token(SECRET, link['purpose'], link['seed'])}"
+        time.sleep(0.1)
+    raise AssertionError("no reset link was queued")
+
+
+def test_password_pages(page, base_url, seed, live_app, axe_script):
+    with live_app.app_context():
+        accounts.create("rosa@example.org", "Rosa Reset", "rosa's first password")
+        db.session.commit()
+    page.goto(f"{base_url}/login")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.locator(".field-error")).to_contain_text("Enter your email address.")
+    assert_accessible(page, axe_script, "the forgotten-password page with an error")
+    page.get_by_label("Email address").fill("rosa@example.org")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page, axe_script, "the page after asking for a link")
+
+    page.goto(base_url + reset_link_path(live_app))
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("Type the new password again").fill("short")
+    page.get_by_role("button", name="Save my new password").click()
+    expect(page.locator(".field-error")).to_contain_text("at least 10 characters")
+    assert_accessible(page, axe_script, "the choose-a-password page with an error")
+    page.get_by_label("New password", exact=True).fill("rosa's second password")
+    page.get_by_label("Type the new password again").fill("rosa's second password")
+    page.get_by_role("button", name="Save my new password").click()
+    expect(page.locator(".flash")).to_have_text("Your password is saved and you are signed in.")
+
+    page.get_by_role("link", name="Your password").click()
+    page.get_by_role("button", name="Change my password").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your current password.")
+    assert_accessible(page, axe_script, "the change-password page with errors")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+
+
+def test_organisers_page(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    page.get_by_role("link", name="Organisers").click()
+    page.get_by_label("Their name").fill("Ola Organiser")
+    page.get_by_label("Their email address").fill("ola@example.org")
+    page.get_by_role("button", name="Send invite").click()
+    expect(page.locator(".flash")).to_contain_text("We have emailed Ola Organiser an invite")
+    invited = page.get_by_role("table", name="Organisers").get_by_role(
+        "row", name=re.compile("Ola")
+    )
+    expect(invited).to_contain_text("Invited, has not chosen a password yet")
+    assert_accessible(page, axe_script, "the organisers page")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)

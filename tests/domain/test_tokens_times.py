@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from surgery.domain import tokens
+from surgery.domain import accounts, tokens
 from surgery.domain.times import is_timezone, local_to_utc, utc_to_local
 
 
@@ -39,3 +39,23 @@ def test_timezone_names_are_checked():
     assert is_timezone("Europe/London")
     assert not is_timezone("Mars/Olympus")
     assert not is_timezone("../etc/passwd")
+
+
+def test_account_link_tokens_need_the_seed_the_secret_and_the_purpose():
+    seed = tokens.new_form_key()
+    token = tokens.account_link_token("s", "reset", seed)
+    assert token == tokens.account_link_token("s", "reset", seed)
+    assert token != tokens.account_link_token("s", "invite", seed)
+    assert token != tokens.account_link_token("other secret", "reset", seed)
+    assert token != tokens.manage_token("s", seed)
+    assert len(token) * 6 >= 128
+
+
+def test_account_links_last_an_hour_for_a_reset_and_7_days_for_an_invite():
+    now = dt.datetime(2027, 3, 6, 10, 0, tzinfo=dt.UTC)
+    reset = accounts.link_expires_at(accounts.RESET, now)
+    invite = accounts.link_expires_at(accounts.INVITE, now)
+    assert reset == now + dt.timedelta(hours=1)
+    assert invite == now + dt.timedelta(days=7)
+    assert accounts.link_is_open(reset, reset - dt.timedelta(seconds=1))
+    assert not accounts.link_is_open(reset, reset)
