@@ -20,9 +20,10 @@ from flask_migrate import upgrade
 
 from surgery.database import utcnow
 from surgery.extensions import db
+from surgery.mail import outbox as outbox_module
 from surgery.mail.models import QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.outbox import CLAIM, send_due
-from tests.conftest import make_app, post_form
+from tests.conftest import book, make_app, post_form
 from tests.live_server import ROOT, serve, server_env
 from tests.smtp import HeldInbox, HungServer, SmtpServer
 from tests.test_outbox import (
@@ -211,6 +212,74 @@ def test_a_server_that_stops_answering_mid_message_times_out_and_keeps_the_rest(
     assert [(status, attempts) for _, status, attempts in rows] == [(SENT, 1)] * 2 + [
         (QUEUED, 1)
     ] * 3
+
+
+# --- the lease: short, extended while sending, and only over what is still this sender's --
+
+
+class SlowClock:
+    """The outbox's clock, moved on by each message the sender writes, as a slow server would."""
+
+    def __init__(self, monkeypatch, seconds_per_message: float) -> None:
+        self.now = utcnow()
+        self.step = dt.timedelta(seconds=seconds_per_message)
+        self.lapsed: list[int] = []  # messages found claimed with a lease already over
+        self.compose = outbox_module.compose
+        monkeypatch.setattr(outbox_module, "utcnow", lambda: self.now)
+        monkeypatch.setattr(outbox_module, "compose", self.compose_slowly)
+
+    def compose_slowly(self, message_id: int, *args):
+        self.now += self.step
+        query = sa.select(OutboxMessage.id, OutboxMessage.claimed_until).where(
+            OutboxMessage.status == SENDING
+        )
+        self.lapsed += [i for i, until in db.session.execute(query) if until <= self.now]
+        return self.compose(message_id, *args)
+
+
+def test_the_lease_of_what_is_still_to_go_is_extended_as_sending_goes_on(
+    client, make_event, smtp, monkeypatch
+):
+    event = make_event()
+    for name in ("Ann", "Bob", "Cat", "Dan", "Eve"):
+        book(client, event, name)
+    clock = SlowClock(monkeypatch, seconds_per_message=40)  # two messages outlast one lease
+
+    report = send_due()
+
+    assert len(report.sent) == 5
+    assert clock.lapsed == []  # no message was ever left for another sender to take over
+    assert len(smtp.inbox.received) == 5
+
+
+def test_a_sender_whose_lease_ran_out_leaves_what_another_sender_took_over(
+    client, make_event, smtp, monkeypatch
+):
+    event = make_event()
+    for name in ("Ann", "Bob", "Cat"):
+        book(client, event, name)
+    clock = SlowClock(monkeypatch, seconds_per_message=0)
+    ann, bob, cat = db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id))
+
+    def stall_then_lose_bob(message_id: int, *args):
+        if message_id == ann:  # the sender stalls past its lease; another sender takes Bob
+            clock.now += dt.timedelta(minutes=2)
+            other = {"claimed_until": clock.now + dt.timedelta(minutes=1), "attempts": 2}
+            db.session.execute(
+                sa.update(OutboxMessage).where(OutboxMessage.id == bob).values(**other)
+            )
+        return clock.compose(message_id, *args)
+
+    monkeypatch.setattr(outbox_module, "compose", stall_then_lose_bob)
+
+    report = send_due()
+
+    assert report.sent == [ann, cat]
+    assert received_by(smtp) == {"ann@example.org": 1, "cat@example.org": 1}
+    status, attempts = db.session.execute(
+        sa.select(OutboxMessage.status, OutboxMessage.attempts).where(OutboxMessage.id == bob)
+    ).one()
+    assert (status, attempts) == (SENDING, 2)  # the other sender's, left to it
 
 
 # --- a sender killed while it waits on the server ----------------------------------------

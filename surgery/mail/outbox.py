@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app, g
 
-from surgery.database import relaxed_durability, utcnow
+from surgery.database import UTCDateTime, relaxed_durability, utcnow
 from surgery.domain.retry import gives_up, next_attempt
 from surgery.extensions import db
 from surgery.mail.compose import compose, wire_address
@@ -155,42 +155,54 @@ def _send_one(transport, message: Claimed, default_sender: str) -> str | None:
 def _record(message: Claimed, error: str | None, report: Report) -> None:
     """Mark a message sent; or keep its error, and wait longer or give up."""
     now = utcnow()
-    change: dict = {"claimed_until": None}
     if error is None:
-        change.update(status=SENT, sent_at=now)
+        db.session.execute(_MARK_SENT, {"message_id": message.id, "at": now})
         report.sent.append(message.id)
-    elif gives_up(message.attempts, current_app.config["MAIL_MAX_ATTEMPTS"]):
-        change.update(status=FAILED, last_error=error[:2000])
+        return
+    values = {"message_id": message.id, "error": error[:2000], "at": now}
+    if gives_up(message.attempts, current_app.config["MAIL_MAX_ATTEMPTS"]):
+        db.session.execute(_MARK_FAILED, values)
         report.failed.append(message.id)
     else:
-        retry_at = next_attempt(message.attempts, now)
-        change.update(status=QUEUED, next_attempt_at=retry_at, last_error=error[:2000])
+        values["at"] = next_attempt(message.attempts, now)
+        db.session.execute(_MARK_RETRY, values)
         report.retrying.append(message.id)
-    db.session.execute(
-        sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(**change)
-    )
+
+
+def _update_one(**values) -> sa.Update:
+    """An UPDATE of one outbox row by id, built once: one runs after every message sent."""
+    table = OutboxMessage.__table__
+    return sa.update(table).where(table.c.id == sa.bindparam("message_id")).values(**values)
+
+
+_AT = sa.bindparam("at", type_=UTCDateTime())
+_ERROR = sa.bindparam("error", type_=sa.Text())
+_MARK_SENT = _update_one(status=SENT, sent_at=_AT, claimed_until=None)
+_MARK_FAILED = _update_one(status=FAILED, last_error=_ERROR, claimed_until=None)
+_MARK_RETRY = _update_one(status=QUEUED, next_attempt_at=_AT, last_error=_ERROR, claimed_until=None)
 
 
 def _renew(claim: Claim) -> None:
     """Once half the lease has passed, extend it for the messages still to go.
 
-    Only rows still holding this claim's lease are extended: one whose lease ran out and
-    that another sender took over is its now, and is dropped from this claim.
+    Only rows still holding this claim are extended: one whose lease ran out and that
+    another sender took over (which counted another attempt) is its now, and is dropped.
     """
     now = utcnow()
     if not claim.messages or now < claim.until - _lease() / 2:
         return
     until = now + _lease()
-    ids = [message.id for message in claim.messages]
+    claimed = [(message.id, message.attempts) for message in claim.messages]
     ours = sa.and_(
-        OutboxMessage.id.in_(ids),
+        sa.tuple_(OutboxMessage.id, OutboxMessage.attempts).in_(claimed),
         OutboxMessage.status == SENDING,
         OutboxMessage.claimed_until == claim.until,
     )
     result = db.session.execute(sa.update(OutboxMessage).where(ours).values(claimed_until=until))
-    if result.rowcount != len(ids):
+    if result.rowcount != len(claimed):
         query = sa.select(OutboxMessage.id).where(
-            OutboxMessage.id.in_(ids), OutboxMessage.claimed_until == until
+            sa.tuple_(OutboxMessage.id, OutboxMessage.attempts).in_(claimed),
+            OutboxMessage.claimed_until == until,
         )
         kept = set(db.session.scalars(query))
         claim.messages = [message for message in claim.messages if message.id in kept]
