@@ -84,25 +84,25 @@ def send_due(limit: int = BATCH) -> Report:
 def claim_due(limit: int) -> Claim:
     """Take due messages (and ones whose sender died) for this sender, and commit."""
     now = utcnow()
+    table = OutboxMessage.__table__
     due = sa.or_(
-        sa.and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+        sa.and_(table.c.status == QUEUED, table.c.next_attempt_at <= now),
+        sa.and_(table.c.status == SENDING, table.c.claimed_until < now),
     )
     query = (
-        sa.select(OutboxMessage)
+        sa.select(table.c.id, table.c.to_address, table.c.subject, table.c.payload)
+        .add_columns(table.c.attempts + 1)
         .where(due)
-        .order_by(OutboxMessage.id)
+        .order_by(table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claim = Claim([], now + _lease())
-    for message in db.session.scalars(query):
-        message.status, message.claimed_until = SENDING, claim.until
-        message.attempts += 1
-        claim.messages.append(
-            Claimed(
-                message.id, message.to_address, message.subject, message.payload, message.attempts
-            )
+    claim = Claim([Claimed(*row) for row in db.session.execute(query)], now + _lease())
+    if claim.messages:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_([message.id for message in claim.messages]))
+            .values(status=SENDING, claimed_until=claim.until, attempts=table.c.attempts + 1)
         )
     db.session.commit()
     return claim
