@@ -42,7 +42,8 @@ class Report:
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """How many messages were tried."""
         return len(self.sent) + len(self.retrying) + len(self.failed)
 
 
@@ -114,7 +115,7 @@ def _send_claimed(claim: Claim, limit: int, report: Report) -> None:
         with open_transport() as transport:
             while claim.messages:
                 _send_each(transport, claim, report)
-                left = limit - len(report)
+                left = limit - report.count()
                 claim = claim_due(min(left, CLAIM)) if left > 0 else Claim([])
     except (smtplib.SMTPException, OSError) as error:
         # the server went away or never answered: what was not sent waits to be tried again
