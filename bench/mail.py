@@ -7,8 +7,8 @@ a process of its own, then in the same run:
 1. sends the same messages, composed beforehand into bytes, with plain smtplib over one
    connection (the floor: nothing but SMTP);
 2. drains the outbox with the app's sender (`send_due`, batch after batch, as
-   `flask mail send` does): claiming, composing text, HTML and invite, SMTP over one
-   connection per batch, recording each result;
+   `flask mail send` does): claiming ten at a time, composing text, HTML and invite, SMTP
+   over one connection per batch, committing each result as soon as the server answers;
 3. plain smtplib again, so a machine that got busier shows;
 4. the same messages queued again and drained by two worker processes at once, as mail
    workers share the outbox at scale (each message still goes exactly once).
@@ -220,7 +220,7 @@ def _worker(app, batch: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=200, help="messages claimed per round")
+    parser.add_argument("--batch", type=int, default=200, help="messages per connection")
     parser.add_argument("--profile", action="store_true", help="cProfile the outbox drain")
     parser.add_argument(
         "--server-delay-ms",

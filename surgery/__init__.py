@@ -5,7 +5,7 @@ from flask import Flask
 from surgery import collector, config, database, errors, templating
 from surgery.extensions import csrf, db, login_manager, migrate
 from surgery.extensions import mail as mail_extension
-from surgery.mail import outbox
+from surgery.mail import sender
 from surgery.page_cache import PageCache
 from surgery.routing import IdConverter
 
@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
-    outbox.register(app)
+    sender.register(app)
     templating.register(app)
     register_commands(app)
     if app.config["PAGE_CACHE_SECONDS"] > 0:

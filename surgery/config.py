@@ -30,9 +30,14 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "surgery@localhost"
     MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise send nothing while TESTING
-    MAIL_SEND_TIMEOUT_SECONDS = 5
-    MAIL_SEND_AFTER_REQUEST = True  # try at once after the commit; the worker does the rest
+    MAIL_SEND_TIMEOUT_SECONDS = 5  # connecting, and each read or write on the connection
+    # each web process sends in a thread of its own after a request queued mail (up to
+    # MAIL_AFTER_REQUEST_LIMIT each time); False leaves all sending to `flask mail worker`
+    MAIL_SEND_AFTER_REQUEST = True
     MAIL_AFTER_REQUEST_LIMIT = 20
+    # a sender that dies holds what it claimed this long; renewed while it sends, so it must
+    # outlast one message's exchange with the server (a few MAIL_SEND_TIMEOUT_SECONDS)
+    MAIL_LEASE_SECONDS = 60
     MAIL_MAX_ATTEMPTS = 8
     MAIL_OUTBOX_FOLDER = None  # .eml files go to instance/outbox when no MAIL_SERVER
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -52,6 +57,9 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_MAX_ATTEMPTS": int,
+    "MAIL_SEND_TIMEOUT_SECONDS": float,
+    "MAIL_SEND_AFTER_REQUEST": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_LEASE_SECONDS": float,
     "MAIL_OUTBOX_FOLDER": str,
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,

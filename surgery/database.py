@@ -1,5 +1,7 @@
-"""Database behaviour shared by every model: UTC times and SQLite's locking."""
+"""Database behaviour shared by every model: UTC times, SQLite's locking, durability."""
 
+import contextlib
+import contextvars
 import datetime as dt
 import sqlite3
 
@@ -11,6 +13,7 @@ from surgery.domain.tokens import hash_token
 from surgery.extensions import db
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+_relaxed = contextvars.ContextVar("relaxed_durability", default=False)
 
 
 def utcnow() -> dt.datetime:
@@ -42,10 +45,34 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
+@contextlib.contextmanager
+def relaxed_durability():
+    """Transactions begun inside may be lost if the machine crashes, never if the process dies.
+
+    For writes that cost little to lose, many times a second: the mail sender records each
+    message as sent the moment the server took it, and a record lost with the machine means
+    one message sent again. Waiting for the disk at each of those commits would cost more
+    than the sending. SQLite: synchronous=NORMAL on its write-ahead log; PostgreSQL:
+    synchronous_commit off, for this transaction only.
+    """
+    token = _relaxed.set(True)
+    try:
+        yield
+    finally:
+        _relaxed.reset(token)
+
+
 def init_engine(app) -> None:
     """Set up SQLite so writers queue instead of failing with 'database is locked'."""
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "postgresql":
+
+        @sa.event.listens_for(engine, "begin")
+        def relax_if_asked(connection):
+            if _relaxed.get():
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
     if engine.dialect.name != "sqlite":
         return
     timeout = app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]
@@ -63,6 +90,10 @@ def init_engine(app) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
+        synchronous = "NORMAL" if _relaxed.get() else "FULL"
+        if connection.info.get("synchronous") != synchronous:  # set outside a transaction
+            connection.exec_driver_sql(f"PRAGMA synchronous = {synchronous}")
+            connection.info["synchronous"] = synchronous
         connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")
 
 

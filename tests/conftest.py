@@ -82,6 +82,9 @@ def make_app(url: str, **extra):
             "SECRET_KEY": "test-secret",
             "PAGE_CACHE_SECONDS": 0,
             "MAIL_OUTBOX_FOLDER": str(MAIL_FOLDER),
+            # the background sender has a database session of its own, which cannot see a
+            # test's rolled-back transaction: tests send with send_due, or turn it on
+            "MAIL_SEND_AFTER_REQUEST": False,
             **extra,
         }
     )

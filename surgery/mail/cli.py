@@ -25,7 +25,8 @@ def mail_group() -> None:
     type=click.IntRange(min=1),
     default=BATCH,
     show_default=True,
-    help="Messages taken, sent over one connection and recorded at a time.",
+    help="Messages sent over one connection (claimed a few at a time, each recorded as sent "
+    "as soon as the server takes it).",
 )
 @with_appcontext
 def send_command(now: bool, batch: int) -> None:

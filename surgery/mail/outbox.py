@@ -1,30 +1,30 @@
 """The outbox: messages are added with the change that causes them and sent after commit.
 
-Sending claims a batch of due rows (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write
-lock serialises claims), commits the claim, sends over one connection, then records each
-result. A claimed row belongs to its worker until its lease ends, so several workers never
-send the same message twice; a failure waits longer each time and gives up after a limit.
+Sending claims a few due rows at a time (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write
+lock serialises claims) and commits the claim, then sends them over one connection, recording
+each as sent as soon as the server has taken it. A claimed row belongs to its sender until a
+short lease ends; the lease of what is still to go is extended as sending goes on. A sender
+killed mid-way leaves its claimed rows to be taken over when their lease ends, and has sent
+again at most the one message the server took but the database had not yet heard of.
+A failure waits longer each time and gives up after a limit.
 """
 
 import datetime as dt
-import logging
 import smtplib
 from dataclasses import dataclass, field
-from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app, g
 
-from surgery.database import utcnow
+from surgery.database import UTCDateTime, relaxed_durability, utcnow
 from surgery.domain.retry import gives_up, next_attempt
 from surgery.extensions import db
 from surgery.mail.compose import compose, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
 
-log = logging.getLogger(__name__)
-LEASE = dt.timedelta(minutes=10)
-BATCH = 200  # messages claimed, sent over one connection, and recorded at a time
+BATCH = 200  # messages sent over one connection by one call of send_due
+CLAIM = 10  # messages claimed at a time: what a killed sender holds until its lease ends
 
 
 def add(rows: list[dict]) -> None:
@@ -42,26 +42,14 @@ class Report:
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
 
-
-def send_due(limit: int = BATCH) -> Report:
-    """Send up to `limit` due messages: claim them, send them, record every result at once.
-
-    No transaction is open while the mail server is being talked to, so a slow or hung
-    server never holds up the database (on SQLite a transaction holds the write lock).
-    """
-    messages = claim(limit)
-    report = Report()
-    if not messages:
-        return report
-    errors = _deliver(messages)
-    _record(messages, errors, report)
-    db.session.commit()
-    return report
+    def count(self) -> int:
+        """How many messages were tried."""
+        return len(self.sent) + len(self.retrying) + len(self.failed)
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """A message this worker has claimed, as plain data to send from after the commit."""
+    """A message this sender has claimed, as plain data to send from after the commit."""
 
     id: int
     to_address: str
@@ -70,53 +58,161 @@ class Claimed:
     attempts: int
 
 
-def claim(limit: int) -> list[Claimed]:
-    """Take due messages (and ones whose worker died) for this worker, and commit."""
+@dataclass
+class Claim:
+    """Messages claimed together and not yet recorded, and when their lease ends."""
+
+    messages: list[Claimed]
+    until: dt.datetime | None = None
+
+
+def send_due(limit: int = BATCH) -> Report:
+    """Send up to `limit` due messages over one connection, recording each as it goes.
+
+    No transaction is open while the mail server is being talked to, so a slow or hung
+    server never holds up the database (on SQLite a transaction holds the write lock).
+    The sender's own commits may be lost by a crash of the machine, never of the process:
+    what that can cost is a message sent twice, never one lost (see relaxed_durability).
+    """
+    report = Report()
+    with relaxed_durability():
+        claim = claim_due(min(limit, CLAIM))
+        if claim.messages:
+            _send_claimed(claim, limit, report)
+    return report
+
+
+def claim_due(limit: int) -> Claim:
+    """Take due messages (and ones whose sender died) for this sender, and commit."""
     now = utcnow()
+    table = OutboxMessage.__table__
     due = sa.or_(
-        sa.and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now),
-        sa.and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+        sa.and_(table.c.status == QUEUED, table.c.next_attempt_at <= now),
+        sa.and_(table.c.status == SENDING, table.c.claimed_until < now),
     )
     query = (
-        sa.select(OutboxMessage)
+        sa.select(table.c.id, table.c.to_address, table.c.subject, table.c.payload)
+        .add_columns(table.c.attempts + 1)
         .where(due)
-        .order_by(OutboxMessage.id)
+        .order_by(table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claimed = []
-    for message in db.session.scalars(query):
-        message.status, message.claimed_until = SENDING, now + LEASE
-        message.attempts += 1
-        claimed.append(
-            Claimed(
-                message.id, message.to_address, message.subject, message.payload, message.attempts
-            )
+    claim = Claim([Claimed(*row) for row in db.session.execute(query)], now + _lease())
+    if claim.messages:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_([message.id for message in claim.messages]))
+            .values(status=SENDING, claimed_until=claim.until, attempts=table.c.attempts + 1)
         )
     db.session.commit()
-    return claimed
+    return claim
 
 
-def _record(messages: list[Claimed], errors: dict[int, str], report: Report) -> None:
-    """Mark what went as sent; keep the error of what did not, and wait longer or give up."""
+def _send_claimed(claim: Claim, limit: int, report: Report) -> None:
+    """Send claim after claim over one connection until `limit` or nothing is due."""
+    try:
+        with open_transport() as transport:
+            while claim.messages:
+                _send_each(transport, claim, report)
+                left = limit - report.count()
+                claim = claim_due(min(left, CLAIM)) if left > 0 else Claim([])
+    except (smtplib.SMTPException, OSError) as error:
+        # the server went away or never answered: what was not sent waits to be tried again
+        for message in claim.messages:
+            _record(message, _describe(error), report)
+        db.session.commit()
+
+
+def _send_each(transport, claim: Claim, report: Report) -> None:
+    """Send the claimed messages one by one; commit each result before the next is sent."""
+    default_sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    while claim.messages:
+        message = claim.messages[0]
+        error = _send_one(transport, message, default_sender)
+        claim.messages.pop(0)
+        _record(message, error, report)
+        _renew(claim)
+        db.session.commit()
+
+
+def _send_one(transport, message: Claimed, default_sender: str) -> str | None:
+    """Send one message; the error if the server refused it (a lost server raises)."""
+    sender = message.payload.get("sender", {}).get("email") or default_sender
+    try:
+        # e.g. an address with non-ASCII letters, which email headers cannot hold
+        data = compose(message.id, message.subject, message.payload, utcnow())
+    except Exception as error:  # this message fails alone; the batch goes on
+        return _describe(error)
+    try:
+        transport.send_bytes(
+            wire_address(sender), wire_address(message.to_address), data, name=str(message.id)
+        )
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+        return _describe(error)
+    return None
+
+
+def _record(message: Claimed, error: str | None, report: Report) -> None:
+    """Mark a message sent; or keep its error, and wait longer or give up."""
     now = utcnow()
-    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    changes = []
-    for message in messages:
-        change = {"id": message.id, "claimed_until": None}
-        error = errors.get(message.id)
-        if error is None:
-            change.update(status=SENT, sent_at=now)
-            report.sent.append(message.id)
-        elif gives_up(message.attempts, max_attempts):
-            change.update(status=FAILED, last_error=error[:2000])
-            report.failed.append(message.id)
-        else:
-            retry_at = next_attempt(message.attempts, now)
-            change.update(status=QUEUED, next_attempt_at=retry_at, last_error=error[:2000])
-            report.retrying.append(message.id)
-        changes.append(change)
-    db.session.execute(sa.update(OutboxMessage), changes)  # by primary key, batched
+    if error is None:
+        db.session.execute(_MARK_SENT, {"message_id": message.id, "at": now})
+        report.sent.append(message.id)
+        return
+    values = {"message_id": message.id, "error": error[:2000], "at": now}
+    if gives_up(message.attempts, current_app.config["MAIL_MAX_ATTEMPTS"]):
+        db.session.execute(_MARK_FAILED, values)
+        report.failed.append(message.id)
+    else:
+        values["at"] = next_attempt(message.attempts, now)
+        db.session.execute(_MARK_RETRY, values)
+        report.retrying.append(message.id)
+
+
+def _update_one(**values) -> sa.Update:
+    """An UPDATE of one outbox row by id, built once: one runs after every message sent."""
+    table = OutboxMessage.__table__
+    return sa.update(table).where(table.c.id == sa.bindparam("message_id")).values(**values)
+
+
+_AT = sa.bindparam("at", type_=UTCDateTime())
+_ERROR = sa.bindparam("error", type_=sa.Text())
+_MARK_SENT = _update_one(status=SENT, sent_at=_AT, claimed_until=None)
+_MARK_FAILED = _update_one(status=FAILED, last_error=_ERROR, claimed_until=None)
+_MARK_RETRY = _update_one(status=QUEUED, next_attempt_at=_AT, last_error=_ERROR, claimed_until=None)
+
+
+def _renew(claim: Claim) -> None:
+    """Once half the lease has passed, extend it for the messages still to go.
+
+    Only rows still holding this claim are extended: one whose lease ran out and that
+    another sender took over (which counted another attempt) is its now, and is dropped.
+    """
+    now = utcnow()
+    if not claim.messages or now < claim.until - _lease() / 2:
+        return
+    until = now + _lease()
+    claimed = [(message.id, message.attempts) for message in claim.messages]
+    ours = sa.and_(
+        sa.tuple_(OutboxMessage.id, OutboxMessage.attempts).in_(claimed),
+        OutboxMessage.status == SENDING,
+        OutboxMessage.claimed_until == claim.until,
+    )
+    result = db.session.execute(sa.update(OutboxMessage).where(ours).values(claimed_until=until))
+    if result.rowcount != len(claimed):
+        query = sa.select(OutboxMessage.id).where(
+            sa.tuple_(OutboxMessage.id, OutboxMessage.attempts).in_(claimed),
+            OutboxMessage.claimed_until == until,
+        )
+        kept = set(db.session.scalars(query))
+        claim.messages = [message for message in claim.messages if message.id in kept]
+    claim.until = until
+
+
+def _lease() -> dt.timedelta:
+    """How long a claim is this sender's alone without being renewed."""
+    return dt.timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
 
 
 def retry_now() -> int:
@@ -134,39 +230,6 @@ def retry_now() -> int:
     return result.rowcount
 
 
-def _deliver(messages: list[Claimed]) -> dict[int, str]:
-    """Send each message over one connection; return the error of each that did not go."""
-    errors: dict[int, str] = {}
-    gone: set[int] = set()
-    default_sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    try:
-        with open_transport() as transport:
-            for message in messages:
-                sender = message.payload.get("sender", {}).get("email") or default_sender
-                try:
-                    # e.g. an address with non-ASCII letters, which email headers cannot hold
-                    data = compose(message.id, message.subject, message.payload, utcnow())
-                except Exception as error:  # this message fails alone; the batch goes on
-                    errors[message.id] = _describe(error)
-                    continue
-                try:
-                    transport.send_bytes(
-                        wire_address(sender),
-                        wire_address(message.to_address),
-                        data,
-                        name=str(message.id),
-                    )
-                    gone.add(message.id)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
-                    errors[message.id] = _describe(error)
-    except (smtplib.SMTPException, OSError) as error:
-        # the server went away: whatever had not gone waits to be tried again
-        for message in messages:
-            if message.id not in gone:
-                errors.setdefault(message.id, _describe(error))
-    return errors
-
-
 def _describe(error: Exception) -> str:
     """A one-line description of a sending error."""
     return f"{type(error).__name__}: {error}".replace("\n", " ")
@@ -178,23 +241,3 @@ def resend(message: OutboxMessage) -> None:
     message.claimed_until, message.sent_at = None, None
     g.outbox_added = True
     db.session.flush()
-
-
-def register(app) -> None:
-    """After a request that queued mail has committed, try to send it without holding it up."""
-
-    @app.after_request
-    def send_after_response(response):
-        if g.get("outbox_added") and app.config["MAIL_SEND_AFTER_REQUEST"]:
-            response.call_on_close(partial(_send_quietly, app))
-        return response
-
-
-def _send_quietly(app) -> None:
-    """Send what is due; whatever fails stays queued for the worker."""
-    with app.app_context():
-        try:
-            send_due(limit=app.config["MAIL_AFTER_REQUEST_LIMIT"])
-        except Exception:  # the response is gone; the worker retries what is left
-            log.exception("sending after the request failed; messages stay queued")
-            db.session.rollback()

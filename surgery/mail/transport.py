@@ -13,7 +13,12 @@ from surgery.extensions import mail
 
 
 class TimedConnection(Connection):
-    """Flask-Mail's SMTP connection, with a timeout so a dead server cannot hang a worker."""
+    """Flask-Mail's SMTP connection, with a timeout so a dead server cannot hang a worker.
+
+    smtplib gives the timeout to the socket as it connects, and the socket keeps it (through
+    STARTTLS too), so it bounds connecting, waiting for the greeting, and every later read
+    and write, each on its own.
+    """
 
     def __init__(self, mail, timeout: float) -> None:
         super().__init__(mail)
