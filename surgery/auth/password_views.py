@@ -16,7 +16,6 @@ from surgery.auth.forms import (
 from surgery.domain.accounts import INVITE, RESET
 from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db
-from surgery.mail import outbox
 
 bp = Blueprint("passwords", __name__)
 log = logging.getLogger(__name__)
@@ -42,13 +41,13 @@ def forgot():
 
 
 def _send_reset_link(app, email: str) -> None:
-    """After the answer: email a link if the address has an account, and try sending it."""
+    """After the answer: queue a link if the address has an account, and wake the sender."""
     with app.app_context():
         try:
             services.request_reset(email, app.secret_key)
             db.session.commit()
             if app.config["MAIL_SEND_AFTER_REQUEST"]:
-                outbox.send_due(limit=app.config["MAIL_AFTER_REQUEST_LIMIT"])
+                app.extensions["mail_sender"].wake()  # mail goes from its own thread
         except Exception:  # the answer is gone; the person can ask again
             log.exception("a password reset asked for could not be made")
             db.session.rollback()
