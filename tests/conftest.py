@@ -82,6 +82,7 @@ def make_app(url: str, **extra):
             "SECRET_KEY": "test-secret",
             "PAGE_CACHE_SECONDS": 0,
             "MAIL_OUTBOX_FOLDER": str(MAIL_FOLDER),
+            "RATELIMIT_ENABLED": False,  # on only in the tests of the limits themselves
             **extra,
         }
     )

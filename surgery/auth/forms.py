@@ -1,13 +1,12 @@
 """Sign-in form."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from surgery.forms import MailableEmail
+from surgery.forms import Form, MailableEmail
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """An organiser's email and password."""
 
     email = EmailField("Email address", validators=[DataRequired("Enter your email address.")])
@@ -16,7 +15,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class DoorLoginForm(FlaskForm):
+class DoorLoginForm(Form):
     """A check-in-only login for a door volunteer."""
 
     name = StringField(

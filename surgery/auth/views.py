@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from surgery import limits
 from surgery.auth import services
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import DoorLoginForm, LoginForm
@@ -22,6 +23,7 @@ def load_organiser(organiser_id: str) -> Organiser | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.sign_in
 def login():
     """Sign in with email and password."""
     form = LoginForm()
