@@ -45,10 +45,17 @@ def migrate(database_url: str) -> None:
 
 
 @contextlib.contextmanager
-def serve(database_url: str, workers: int = 2, threads: int = 16, log: Path | None = None):
+def serve(
+    database_url: str,
+    workers: int = 2,
+    threads: int = 16,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+):
     """Serve the app with gunicorn (threaded workers); yield its base URL.
 
-    With log, the server's error output goes to that file instead of the terminal.
+    With log, the server's error output goes to that file instead of the terminal; env
+    adds settings (SURGERY_…) to the server's environment.
     """
     port = free_port()
     command = [
@@ -57,7 +64,9 @@ def serve(database_url: str, workers: int = 2, threads: int = 16, log: Path | No
         "surgery:create_app()",
     ]  # fmt: skip
     errors = open(log, "ab") if log else None  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=ROOT, env=server_env(database_url), stderr=errors)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=server_env(database_url, **(env or {})), stderr=errors
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process)
