@@ -332,3 +332,16 @@ def test_no_address_with_odd_query_values_makes_an_error(app, organiser_client, 
         url = rule.build(args, append_unknown=False)[1]
         response = organiser_client.get(f"{url}?{ODD_QUERY}")
         assert response.status_code < 500, (url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "next_url", ["//evil.example", "/%5Cevil.example", "/%5C%5Cevil.example", "/%09/evil.example"]
+)
+def test_signing_in_never_leads_off_the_site(client, organiser, next_url):
+    signed_in = post_form(
+        client,
+        f"/login?next={next_url}",
+        data={"email": organiser.email, "password": "correct horse battery"},
+    )
+    assert signed_in.status_code == 303
+    assert signed_in.headers["Location"] == "/organise/"

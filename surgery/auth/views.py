@@ -46,8 +46,18 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a 'next' address on this site; else each role's own start page."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and "//" not in target:
+    """Only follow a 'next' address on this site; else each role's own start page.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would leave the site too.
+    """
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and "//" not in target
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return url_for("organise.dashboard" if current_user.is_organiser else "checkin.events")
 
