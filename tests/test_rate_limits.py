@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from surgery.auth.models import Organiser
 from surgery.bookings.models import Registration
 from surgery.surgeons.models import Surgeon
+from surgery.vocabulary.models import Topic
 from tests.conftest import ORGANISER_PASSWORD, DeviceClient, count, csrf_from, make_app
 from tests.test_kiosk import start_kiosk
 from tests.test_matching_page import ids
@@ -200,8 +201,7 @@ def test_volunteering_and_booking_share_one_limit(limited, make_event):
 
 
 def ids_of_topics():
-    from surgery.vocabulary.models import Topic
-
+    """The id of one topic to ask for help with."""
     return ids(Topic, "Facebook")
 
 
