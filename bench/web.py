@@ -11,6 +11,7 @@ queries of one front-page request with 5 and with 50 events, in-process.
 import argparse
 import contextlib
 import http.client
+import itertools
 import os
 import re
 import shutil
@@ -37,6 +38,11 @@ from tests.live_server import free_port, wait_until_up  # noqa: E402
 
 SECRET = "bench-secret"
 TARGET = 0.35  # the front page should manage at least this share of the bare page's rate
+LIMITS_TARGET = 0.9  # booking with rate limits on (Redis) against the same without limits
+REDIS_URL = "redis://127.0.0.1:6379"
+# Two limits, as the default public_form setting has, set far above what a run sends: the
+# booking POST pays for counting in Redis and is never paused.
+BENCH_LIMITS = "1000000 per 10 minutes; 10000000 per day"
 BIG_CAPACITY = 1_000_000  # so every benchmarked booking is confirmed
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|form_key)"[^>]*value="([^"]*)"')
 
@@ -67,6 +73,9 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end
 """
+
+
+RUN_NUMBERS = itertools.count(1)
 
 
 @dataclass
@@ -230,11 +239,11 @@ def booking_body(form: BookingForm, run: str, worker: int, n: int) -> str:
     )
 
 
-def check_one_booking(base: str, form: BookingForm) -> None:
+def check_one_booking(base: str, form: BookingForm, run: str = "check0") -> None:
     """Send one booking by hand: it must be a 303 to the confirmation page."""
     request = urllib.request.Request(
         base + form.path,
-        data=booking_body(form, "check0", 0, 0).encode(),
+        data=booking_body(form, run, 0, 0).encode(),
         headers={"Cookie": form.cookie, "Content-Type": "application/x-www-form-urlencoded"},
     )
 
@@ -326,7 +335,9 @@ def measure(
     label: str, url: str, args, tmp: Path, form: BookingForm | None = None, headers=None
 ) -> Result:
     """A short warm-up run, then the measured run (headers: extra ones for a GET)."""
-    runs = iter(("warm01", "meas01"))
+    # six characters, new for every run, so every booking POST is a new person
+    number = next(RUN_NUMBERS)
+    runs = iter((f"warm{number:02d}", f"meas{number:02d}"))
     result, sent = None, 0
     for seconds in (args.warmup, args.seconds):
         run = next(runs)
@@ -378,6 +389,9 @@ def parsed(parser: argparse.ArgumentParser):
 def parse_args():
     parser = load_parser(__doc__)
     parser.add_argument("--events", type=int, default=50)
+    parser.add_argument(
+        "--booking-rounds", type=int, default=2, help="booking runs without and with limits"
+    )
     return parsed(parser)
 
 
@@ -392,23 +406,39 @@ def main() -> None:
         queries[args.events] = queries_per_front_page(url, tmp)
         event_id, session_id = booking_target(url, tmp)
 
-        env = app_env(url, tmp)
+        env = {**app_env(url, tmp), "SURGERY_RATELIMIT_ENABLED": "0"}
         log = tmp / "servers.log"
         uncached_env = {**env, "SURGERY_PAGE_CACHE_SECONDS": "0"}
+        prefix = f"bench-{os.getpid()}-{int(time.time())}"
+        limited_env = {
+            **env,
+            "SURGERY_RATELIMIT_ENABLED": "1",
+            "SURGERY_RATELIMIT_STORAGE_URI": REDIS_URL,
+            "SURGERY_RATELIMIT_KEY_PREFIX": prefix,
+            "SURGERY_RATELIMIT_PUBLIC_FORM": BENCH_LIMITS,
+        }
         with (
             gunicorn("surgery:create_app()", ROOT, env, args, log) as app_base,
             gunicorn("surgery:create_app()", ROOT, uncached_env, args, log) as uncached_base,
+            gunicorn("surgery:create_app()", ROOT, limited_env, args, log) as limited_base,
             gunicorn("bare_app:app", ROOT / "bench", env, args, log) as bare_base,
         ):
             form = open_booking_form(app_base, event_id, session_id)
             check_one_booking(app_base, form)
+            limited_form = open_booking_form(limited_base, event_id, session_id)
+            check_one_booking(limited_base, limited_form, "check1")
+            booking = [
+                ("booking POST (new person)", app_base + form.path, form),
+                ("booking POST, limits on (Redis)", limited_base + form.path, limited_form),
+            ]
             results = [
                 measure("bare Flask page", bare_base + "/", args, tmp),
                 measure(f"front page / ({args.events} events)", app_base + "/", args, tmp),
                 measure(
                     f"event page /events/{event_id}", f"{app_base}/events/{event_id}", args, tmp
                 ),
-                measure("booking POST (new person)", app_base + form.path, args, tmp, form),
+                # without and with limits, in turn, so a busy moment weighs on both
+                *[measure(label, u, args, tmp, f) for label, u, f in booking * args.booking_rounds],
                 measure("front page, page cache off", uncached_base + "/", args, tmp),
                 measure(
                     "event page, page cache off", f"{uncached_base}/events/{event_id}", args, tmp
@@ -416,10 +446,22 @@ def main() -> None:
                 # the bare page again: the two bare figures show how steady the machine was
                 measure("bare Flask page, again", bare_base + "/", args, tmp),
             ]
+        forget_counters(prefix)
         booked = stored_bookings(url, tmp, session_id)
-        booked["POSTs sent"] = results[3].sent + 1
+        booked["POSTs sent"] = sum(r.sent + 1 for r in results if r.label.startswith("booking"))
         server_errors = [line for line in log.read_text().splitlines() if "Error" in line]
     print_table(args, results, queries, booked, server_errors, time.monotonic() - started)
+
+
+def forget_counters(prefix: str) -> None:
+    """Delete the run's rate-limit counters from Redis."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    keys = list(server.scan_iter(f"*LIMITER/{prefix}/*"))
+    if keys:
+        server.delete(*keys)
+    server.close()
 
 
 def print_table(args, results, queries, booked, server_errors, elapsed) -> None:
@@ -450,6 +492,14 @@ def print_table(args, results, queries, booked, server_errors, elapsed) -> None:
     ratio = results[1].rps / bare
     verdict = "met" if ratio >= TARGET else "MISSED"
     print(f"Target front page >= {TARGET} x bare page: {ratio:.2f} ({verdict})")
+    plain = [r.rps for r in results if r.label == "booking POST (new person)"]
+    limited = [r.rps for r in results if r.label == "booking POST, limits on (Redis)"]
+    ratio = (sum(limited) / len(limited)) / (sum(plain) / len(plain))
+    verdict = "met" if ratio >= LIMITS_TARGET else "MISSED"
+    print(
+        f"Booking with limits on (Redis) >= {LIMITS_TARGET} x without: {ratio:.2f} ({verdict});"
+        f" means {sum(limited) / len(limited):.1f} and {sum(plain) / len(plain):.1f} requests/s"
+    )
     print(f"Total run time: {elapsed:.0f} s")
 
 

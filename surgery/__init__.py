@@ -1,8 +1,9 @@
 """Surgery: run social media surgeries."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surgery import collector, config, database, errors, templating
+from surgery import collector, config, database, errors, headers, limits, request_guard, templating
 from surgery.extensions import csrf, db, login_manager, migrate
 from surgery.extensions import mail as mail_extension
 from surgery.mail import sender
@@ -23,12 +24,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
+    limits.init_app(app)
+    request_guard.register(app)
     errors.register(app)
+    headers.register(app)
     sender.register(app)
     templating.register(app)
     register_commands(app)
     if app.config["PAGE_CACHE_SECONDS"] > 0:
         app.wsgi_app = PageCache(app.wsgi_app, app.config["PAGE_CACHE_SECONDS"])
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

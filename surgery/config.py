@@ -42,6 +42,23 @@ class Defaults:
     MAIL_OUTBOX_FOLDER = None  # .eml files go to instance/outbox when no MAIL_SERVER
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     PAGE_CACHE_SECONDS = 3.0  # anonymous copies of public pages; 0 turns the cache off
+    MAX_CONTENT_LENGTH = 256 * 1024  # the longest form is a few pages of text
+    TRUSTED_PROXIES = 0  # proxies in front that set X-Forwarded-For and -Proto (1 behind one)
+    # Rate limits (Flask-Limiter) on the forms anyone can send; see README for the reasons
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # one process's memory; redis://… to share them
+    RATELIMIT_KEY_PREFIX = "surgery"
+    RATELIMIT_SWALLOW_ERRORS = True  # storage down: let people through, never an error page
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SIGN_IN_ACCOUNT = "10 per 15 minutes"  # per email address typed
+    RATELIMIT_SIGN_IN_ADDRESS = "30 per 15 minutes"  # per network address
+    RATELIMIT_PUBLIC_FORM = "30 per 10 minutes; 200 per day"  # booking, volunteering, feedback
+    RATELIMIT_KIOSK = "60 per 10 minutes"  # walk-ins at a kiosk
+
+
+def yes(value: str) -> bool:
+    """An environment switch: 1, true or yes."""
+    return value.lower() in {"1", "true", "yes"}
 
 
 # Settings read from the environment, with the type to convert them to.
@@ -51,8 +68,8 @@ ENV_SETTINGS = {
     "DEFAULT_TIMEZONE": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
-    "MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes"},
-    "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_USE_TLS": yes,
+    "MAIL_USE_SSL": yes,
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
@@ -63,6 +80,15 @@ ENV_SETTINGS = {
     "MAIL_OUTBOX_FOLDER": str,
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,
+    "MAX_CONTENT_LENGTH": int,
+    "TRUSTED_PROXIES": int,
+    "RATELIMIT_ENABLED": yes,
+    "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_KEY_PREFIX": str,
+    "RATELIMIT_SIGN_IN_ACCOUNT": str,
+    "RATELIMIT_SIGN_IN_ADDRESS": str,
+    "RATELIMIT_PUBLIC_FORM": str,
+    "RATELIMIT_KIOSK": str,
 }
 
 
@@ -83,6 +109,9 @@ def load(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        # served over TLS: cookies never travel in the clear
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def normalise_database_url(url: str) -> str:

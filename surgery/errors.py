@@ -8,6 +8,16 @@ MESSAGES = {
     403: ("You cannot open this page", "Sign in with an account that can see it."),
     404: ("Page not found", "Check the address, or start again from the list of surgery days."),
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    413: (
+        "That was too much to send at once",
+        "Our forms never need this much. Go back, shorten what you wrote and send it again."
+        " Nothing was saved.",
+    ),
+    429: (
+        "Please wait a few minutes",
+        "This was sent many times in a short while, so we have paused it to keep the site"
+        " safe for everyone. Nothing was saved. Try again in a few minutes.",
+    ),
     500: (
         "Sorry, something went wrong on our side",
         "Nothing you did caused this. Please try again.",
@@ -20,7 +30,6 @@ def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: page(code))
     app.register_error_handler(CSRFError, csrf_failed)
-    app.after_request(security_headers)
 
 
 def page(code: int, title: str | None = None, detail: str | None = None):
@@ -43,11 +52,3 @@ def csrf_failed(error: CSRFError):
         "Its security check was missing or out of date. Go back, reload the page and send it again."
         " Nothing was saved.",
     )
-
-
-def security_headers(response):
-    """Keep private links out of other sites' logs and our pages out of frames."""
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response

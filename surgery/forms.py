@@ -1,7 +1,57 @@
 """Form pieces shared by several areas."""
 
+import datetime as dt
+
 from email_validator import EmailNotValidError, validate_email
-from wtforms import SelectChoice, SelectMultipleField, ValidationError, widgets
+from flask import g
+from flask_wtf import FlaskForm
+from wtforms import (
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+
+from surgery import text
+
+# Dates anyone may type: far enough either way for any surgery day, near enough that
+# every date sum (a day later, a timezone away) stays a real date on every database.
+EARLIEST_DATE, LATEST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+REFUSED = "form_refused"  # set in g when a form is shown again without being acted on
+
+
+class Form(FlaskForm):
+    """The base of every form: text fields are cleaned of control characters, a field
+    sent twice is an error, and a refused request (too many tries) never validates."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Put the cleaning filter first on every text field but passwords."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                clean = text.lines if issubclass(kind, TextAreaField) else text.one_line
+                given = options.get("filters") or unbound_field.kwargs.get("filters") or ()
+                options["filters"] = [clean, *given]
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check every field, then that no single-valued field came more than once."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, SelectMultipleField) or len(field.raw_data or ()) < 2:
+                continue
+            field.errors = [*field.errors, "This was sent more than once. Fill it in once."]
+            valid = False
+        return valid
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        """As Flask-WTF's, but False while the request is refused, keeping what was typed."""
+        if g.get(REFUSED):
+            return False
+        return super().validate_on_submit(extra_validators)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -14,6 +64,21 @@ class MultiCheckboxField(SelectMultipleField):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the options of a select or checkbox group."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def sane_date(date: dt.date | None) -> bool:
+    """True for a date between EARLIEST_DATE and LATEST_DATE."""
+    return date is not None and EARLIEST_DATE <= date <= LATEST_DATE
+
+
+class SaneDate:
+    """A date between 2000 and 2100: anything else is a typing slip."""
+
+    message = "Enter a date between 2000 and 2100, like 2027-03-06."
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not sane_date(field.data):
+            raise ValidationError(self.message)
 
 
 class MailableEmail:

@@ -85,6 +85,7 @@ def make_app(url: str, **extra):
             # the background sender has a database session of its own, which cannot see a
             # test's rolled-back transaction: tests send with send_due, or turn it on
             "MAIL_SEND_AFTER_REQUEST": False,
+            "RATELIMIT_ENABLED": False,  # on only in the tests of the limits themselves
             **extra,
         }
     )

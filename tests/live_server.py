@@ -51,11 +51,13 @@ def serve(
     threads: int = 16,
     log: Path | None = None,
     config: Path | None = None,
+    env: dict[str, str] | None = None,
 ):
     """Serve the app with gunicorn (threaded workers); yield its base URL.
 
     With log, the server's error output goes to that file instead of the terminal (at level
-    info, so worker starts and deaths are in it); config is a gunicorn settings file.
+    info, so worker starts and deaths are in it); config is a gunicorn settings file; env
+    adds settings (SURGERY_…) to the server's environment.
     """
     port = free_port()
     command = [
@@ -66,7 +68,9 @@ def serve(
         "surgery:create_app()",
     ]  # fmt: skip
     errors = open(log, "ab") if log else None  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=ROOT, env=server_env(database_url), stderr=errors)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=server_env(database_url, **(env or {})), stderr=errors
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process)

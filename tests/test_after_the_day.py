@@ -112,7 +112,7 @@ def test_the_day_in_numbers(organiser_client, day):
     assert table(page, "mix") == [(CARER, 2), (JOURNALIST, 1)]
     assert table(page, "topics") == [("Facebook", 1), ("Instagram", 1)]
     assert "<caption>Who came (role tags they chose to share)</caption>" in page
-    assert 'class="bar" style="width: 50%"' in page
+    assert 'class="bar bar-50"' in page
 
 
 def test_the_numbers_are_for_organisers(client, make_event):

@@ -1,11 +1,10 @@
 """Forms for signing in, passwords, invites and door logins."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from surgery.domain.accounts import MIN_PASSWORD_LENGTH
-from surgery.forms import MailableEmail
+from surgery.forms import Form, MailableEmail
 
 NEW_PASSWORD_HINT = (
     f"At least {MIN_PASSWORD_LENGTH} characters. A few words you will remember work well."
@@ -49,7 +48,7 @@ def _their_email() -> EmailField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """An organiser's email and password."""
 
     email = EmailField("Email address", validators=[DataRequired("Enter your email address.")])
@@ -58,7 +57,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """The address to send a link for a new password to."""
 
     email = EmailField(
@@ -70,14 +69,14 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password, typed twice, chosen through an emailed link."""
 
     password = _new_password()
     confirm = _same_again()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """A signed-in person's new password, with their current one."""
 
     current = PasswordField(
@@ -88,7 +87,7 @@ class ChangePasswordForm(FlaskForm):
     confirm = _same_again()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """Someone to invite as a co-organiser."""
 
     name = StringField(
@@ -97,7 +96,7 @@ class InviteForm(FlaskForm):
     email = _their_email()
 
 
-class DoorLoginForm(FlaskForm):
+class DoorLoginForm(Form):
     """A check-in-only login for a door volunteer: invited by email, or given a password."""
 
     name = StringField(

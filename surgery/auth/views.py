@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from surgery import limits
 from surgery.auth import services
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import DoorLoginForm, InviteForm, LoginForm
@@ -36,6 +37,7 @@ def load_organiser(user_id: str) -> Organiser | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.sign_in
 def login():
     """Sign in with email and password."""
     form = LoginForm()
@@ -60,8 +62,18 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a 'next' address on this site; else each role's own start page."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and "//" not in target:
+    """Only follow a 'next' address on this site; else each role's own start page.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would leave the site too.
+    """
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and "//" not in target
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return url_for("organise.dashboard" if current_user.is_organiser else "checkin.events")
 

@@ -1,16 +1,15 @@
 """Booking and manage-link forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surgery.bookings.services import AboutYou
 from surgery.domain.access import ACCESS_NEEDS
 from surgery.domain.languages import parse as parse_languages
-from surgery.forms import MailableEmail, MultiCheckboxField, choices
+from surgery.forms import Form, MailableEmail, MultiCheckboxField, choices
 
 
-class AboutYouForm(FlaskForm):
+class AboutYouForm(Form):
     """Who you are, what you want help with and what you need to take part."""
 
     topics = MultiCheckboxField(

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 
+from surgery import limits
 from surgery.bookings import services
 from surgery.bookings.forms import AboutYouForm, BookingForm
 from surgery.domain.errors import DomainError, NotFound
@@ -28,6 +29,7 @@ bp = Blueprint("bookings", __name__)
 
 
 @bp.route("/events/<int:event_id>/book", methods=["GET", "POST"])
+@limits.public_form
 def book(event_id: int):
     """The booking form; one submit books every chosen session."""
     event = published_event(event_id)

@@ -9,6 +9,7 @@ from surgery.day.forms import CodeForm
 from surgery.events.models import Event
 from surgery.events.services import Filters, past_events, upcoming_events
 from surgery.extensions import db
+from surgery.routing import form_id
 
 bp = Blueprint("checkin", __name__, url_prefix="/organise")
 
@@ -123,8 +124,8 @@ def attendance(event_id: int):
     """Mark who came afterwards, from the paper sheet."""
     event = db.get_or_404(Event, event_id)
     if request.method == "POST":
-        shown = {int(v) for v in request.form.getlist("shown") if v.isdecimal()}
-        arrived = {int(v) for v in request.form.getlist("arrived") if v.isdecimal()}
+        shown = {form_id(v) for v in request.form.getlist("shown")} - {None}
+        arrived = {form_id(v) for v in request.form.getlist("arrived")} - {None}
         count = services.mark_attendance(event, shown, arrived)
         db.session.commit()
         flash(f"Attendance saved: {count} came.", "success")

@@ -8,6 +8,7 @@ from surgery.day import floor
 from surgery.events.models import EventSession
 from surgery.events.views import surgery_session_or_404
 from surgery.extensions import db
+from surgery.routing import form_id
 from surgery.surgeons.models import Surgeon
 
 bp = Blueprint("floor", __name__, url_prefix="/organise/sessions/<int:session_id>/floor")
@@ -44,10 +45,10 @@ def live(session_id: int):
 def start(session_id: int):
     """Start a pairing with one tap."""
     session = surgery_session_or_404(session_id)
-    booking_id, _, surgeon_id = request.form.get("pair", "").partition(":")
-    if not (booking_id.isdecimal() and surgeon_id.isdecimal()):
+    booking_id, _, surgeon_id = (form_id(v) for v in request.form.get("pair", "").partition(":"))
+    if booking_id is None or surgeon_id is None:
         abort(400)
-    return _change(session, lambda: floor.start(session, int(booking_id), int(surgeon_id)))
+    return _change(session, lambda: floor.start(session, booking_id, surgeon_id))
 
 
 @bp.post("/<int:record_id>/end")

@@ -1,12 +1,11 @@
 """Forms for the day: a walk-in at the kiosk, a typed check-in code, feedback."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surgery.bookings.forms import AboutYouForm
 from surgery.day.services import WalkIn
-from surgery.forms import MailableEmail
+from surgery.forms import Form, MailableEmail
 
 
 class WalkInForm(AboutYouForm):
@@ -38,7 +37,7 @@ class WalkInForm(AboutYouForm):
         return WalkIn(name=self.name.data, email=self.email.data or "", about=self.about())
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """A check-in code typed at the door."""
 
     code = StringField(
@@ -46,7 +45,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     """What did you learn?"""
 
     learned = TextAreaField(

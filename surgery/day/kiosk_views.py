@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import login_user, logout_user
 
+from surgery import limits
 from surgery.auth import services as accounts
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import LoginForm
@@ -54,6 +55,7 @@ def start(event_id: int):
 
 
 @bp.route("/kiosk", methods=["GET", "POST"])
+@limits.kiosk
 def page():
     """Register and check in a walk-in with one submit."""
     event = db.session.get(Event, session.get(KIOSK_KEY) or 0)
@@ -79,6 +81,7 @@ def page():
 
 
 @bp.route("/kiosk/exit", methods=["GET", "POST"])
+@limits.sign_in
 def leave():
     """Leave kiosk mode: only an organiser's sign-in unlocks the device."""
     form = LoginForm()

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from surgery import limits
 from surgery.auth.access import organiser_required
 from surgery.bookings.services import registration_for_token
 from surgery.day import floor, services
@@ -50,6 +51,7 @@ def _people(count: int) -> str:
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
+@limits.public_form
 def feedback(token: str):
     """What did you learn? An optional answer, shared without a name only if agreed."""
     try:

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 def is_timezone(name: str) -> bool:
     """True for an IANA timezone name such as Europe/London."""
+    if not name or len(name) > 64:  # the longest IANA name is 32; longer ones crash lookups
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 

@@ -8,6 +8,7 @@ from surgery.bookings.services import places_by_session
 from surgery.events import services
 from surgery.events.models import SESSION_KINDS, SURGERY, EventSession
 from surgery.extensions import db
+from surgery.forms import SaneDate, sane_date
 
 bp = Blueprint("events", __name__)
 
@@ -55,6 +56,8 @@ def _filters_from(args) -> tuple[services.Filters, dict[str, str]]:
             day = dt.date.fromisoformat(args["day"])
         except ValueError:
             problems["day"] = "Enter a date like 2027-03-06."
+        if day is not None and not sane_date(day):
+            problems["day"], day = SaneDate.message, None
     return services.Filters(kind=kind, city=args.get("city", "").strip(), day=day), problems
 
 

@@ -21,6 +21,7 @@ from flask import current_app
 
 from surgery.domain import ical
 from surgery.mail.links import account_link_url
+from surgery.text import one_line
 
 CRLF = b"\r\n"
 
@@ -57,8 +58,8 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> b
     alternative += CRLF + _multipart(inner, alternatives)
     headers = [
         f"Subject: {_header_text(subject)}",
-        f"From: {formataddr((sender['name'], wire_address(sender['email'])))}",
-        f"To: {formataddr((recipient['name'], wire_address(recipient['email'])))}",
+        f"From: {_mailbox(sender)}",
+        f"To: {_mailbox(recipient)}",
         f"Date: {format_datetime(now)}",
         f"Message-ID: <outbox-{message_id}.{payload['stamp']}@{_domain(sender['email'])}>",
         "MIME-Version: 1.0",
@@ -121,8 +122,15 @@ def _header(line: str) -> bytes:
     return line.replace("\n", "\r\n").encode("ascii") + CRLF
 
 
+def _mailbox(person: dict) -> str:
+    """'Name <address>' for a From or To header, the name on one line."""
+    return formataddr((one_line(person["name"]), wire_address(person["email"])))
+
+
 def _header_text(value: str) -> str:
-    """Plain ASCII as it is; anything else as an encoded word."""
+    """Plain ASCII as it is; anything else as an encoded word. Always one line: a line
+    break in a name or title must never start a header or the body of its own."""
+    value = one_line(value)
     if value.isascii():
         return value
     return Header(value, "utf-8").encode().replace("\r\n", "\n")

@@ -6,6 +6,7 @@ from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.events.views import surgery_session_or_404
 from surgery.matching import services
+from surgery.routing import form_id
 
 bp = Blueprint("matching", __name__, url_prefix="/organise/sessions/<int:session_id>/matching")
 
@@ -67,10 +68,10 @@ def _pairs() -> list[tuple[int, int]]:
     """Pairs sent as 'booking:surgeon' values; anything else is a bad request."""
     pairs = []
     for value in request.form.getlist("pair"):
-        booking_id, _, surgeon_id = value.partition(":")
-        if not (booking_id.isdecimal() and surgeon_id.isdecimal()):  # "²" is a digit int() refuses
+        booking_id, _, surgeon_id = (form_id(part) for part in value.partition(":"))
+        if booking_id is None or surgeon_id is None:
             abort(400)
-        pairs.append((int(booking_id), int(surgeon_id)))
+        pairs.append((booking_id, surgeon_id))
     if not pairs:
         abort(400)
     return pairs

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -16,10 +15,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from surgery.domain.times import is_timezone
 from surgery.events.models import OPEN_SPACE, SESSION_KINDS
-from surgery.forms import MailableEmail, choices
+from surgery.forms import Form, MailableEmail, SaneDate, choices
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """A surgery day: what, where and in which timezone."""
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
@@ -52,12 +51,14 @@ class EventForm(FlaskForm):
             raise ValidationError("Enter a timezone name such as Europe/London.")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """A part of the day, with times in the event's timezone."""
 
     kind = SelectField("Kind", choices=choices(SESSION_KINDS.items()))
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
-    day = DateField("Date", validators=[DataRequired("Enter the date, like 2027-03-06.")])
+    day = DateField(
+        "Date", validators=[DataRequired("Enter the date, like 2027-03-06."), SaneDate()]
+    )
     starts = TimeField("Starts", validators=[DataRequired("Enter the start time, like 10:00.")])
     ends = TimeField("Ends", validators=[DataRequired("Enter the end time, like 12:30.")])
     capacity = IntegerField(

@@ -1,15 +1,14 @@
 """The volunteer form, and the same form on a surgeon's manage page."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from surgery.domain.languages import parse as parse_languages
-from surgery.forms import MailableEmail, MultiCheckboxField, choices
+from surgery.forms import Form, MailableEmail, MultiCheckboxField, choices
 from surgery.surgeons.services import SurgeonDetails
 
 
-class SurgeonForm(FlaskForm):
+class SurgeonForm(Form):
     """What a surgeon can help with, when, and how many people."""
 
     name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from surgery import limits
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
@@ -18,6 +19,7 @@ bp = Blueprint("surgeons", __name__)
 
 
 @bp.route("/events/<int:event_id>/volunteer", methods=["GET", "POST"])
+@limits.public_form
 def volunteer(event_id: int):
     """The public 'volunteer as a surgeon' form."""
     event = published_event(event_id)

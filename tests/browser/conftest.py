@@ -231,8 +231,12 @@ def tab_to(page, matches, backwards: bool = False, limit: int = 80) -> dict:
 
 
 def run_axe(page, axe_script: Path) -> list[dict]:
-    """Run axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules on the page; return violations."""
-    page.add_script_tag(path=str(axe_script))
+    """Run axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules on the page; return violations.
+
+    axe is evaluated through the browser's debugging protocol rather than added as a
+    <script> element, which the site's Content-Security-Policy rightly refuses.
+    """
+    page.evaluate(axe_script.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
