@@ -6,6 +6,7 @@ from functools import partial
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
+from surgery import limits
 from surgery.auth import services
 from surgery.auth.forms import (
     NEW_PASSWORD_HINT,
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 
 @bp.route("/login/forgot", methods=["GET", "POST"])
+@limits.public_form
 def forgot():
     """Ask for a link to choose a new password."""
     form = ForgotPasswordForm()
@@ -99,6 +101,7 @@ def _choose_password(token: str, purpose: str, heading: str, button: str):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limits.public_form
 @login_required
 def change():
     """Change your password; every other device you are signed in on is signed out."""
