@@ -1,6 +1,7 @@
 """Surgery: run social media surgeries."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surgery import config, database, errors, templating
 from surgery.extensions import csrf, db, login_manager, migrate
@@ -28,6 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     if app.config["PAGE_CACHE_SECONDS"] > 0:
         app.wsgi_app = PageCache(app.wsgi_app, app.config["PAGE_CACHE_SECONDS"])
+    if (proxies := app.config["PROXY_FIX"]) > 0:
+        # outermost, so the page cache sees the host and scheme the visitor used
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     return app
 
 

@@ -35,7 +35,9 @@ class Defaults:
     MAIL_AFTER_REQUEST_LIMIT = 20
     MAIL_MAX_ATTEMPTS = 8
     MAIL_OUTBOX_FOLDER = None  # .eml files go to instance/outbox when no MAIL_SERVER
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # every link sent out starts with it
+    TRUSTED_HOSTS = None  # e.g. ["surgery.example.org"]: other Host headers get a 400
+    PROXY_FIX = 0  # proxies in front whose X-Forwarded-* headers are believed
     PAGE_CACHE_SECONDS = 3.0  # anonymous copies of public pages; 0 turns the cache off
 
 
@@ -55,6 +57,8 @@ ENV_SETTINGS = {
     "MAIL_OUTBOX_FOLDER": str,
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()] or None,
+    "PROXY_FIX": int,
 }
 
 

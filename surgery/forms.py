@@ -1,7 +1,9 @@
 """Form pieces shared by several areas."""
 
 from email_validator import EmailNotValidError, validate_email
-from wtforms import SelectChoice, SelectMultipleField, ValidationError, widgets
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectMultipleField, ValidationError, widgets
+from wtforms.validators import DataRequired, Length
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -40,3 +42,16 @@ class MailableEmail:
             validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError as error:
             raise ValidationError(self.message) from error
+
+
+class LostLinkForm(FlaskForm):
+    """An email address to send its private links to."""
+
+    email = EmailField(
+        "Your email address",
+        validators=[
+            DataRequired("Enter the email address you booked with."),
+            MailableEmail("Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
+    )

@@ -20,12 +20,14 @@ import idna
 from flask import current_app
 
 from surgery.domain import ical
+from surgery.links import written_out
 
 CRLF = b"\r\n"
 
 
 def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> bytes:
-    """The whole email for one outbox row."""
+    """The whole email for one outbox row; its links are written out now, from the seeds."""
+    payload = written_out(payload)
     sender, recipient = payload["sender"], payload["recipient"]
     alternatives = [
         _part("text/plain; charset=utf-8", _qp(_render("email/notice.txt", payload))),
@@ -79,7 +81,7 @@ def calendar_bytes(payload: dict, now: dt.datetime) -> tuple[str, bytes]:
         ends_at=dt.datetime.fromisoformat(data["ends_at"]),
         location=data["location"],
         description=data["description"],
-        url=payload.get("manage_url", ""),
+        url=payload.get("event_url", ""),  # public: calendars are shared and synced
     )
     sender, recipient = payload["sender"], payload["recipient"]
     organiser = ical.Person(wire_address(sender["email"]), sender["name"])

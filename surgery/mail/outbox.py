@@ -18,6 +18,7 @@ from flask import current_app, g
 from surgery.database import utcnow
 from surgery.domain.retry import gives_up, next_attempt
 from surgery.extensions import db
+from surgery.mail import lost_links
 from surgery.mail.compose import compose, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
@@ -27,11 +28,13 @@ LEASE = dt.timedelta(minutes=10)
 BATCH = 200  # messages claimed, sent over one connection, and recorded at a time
 
 
-def add(rows: list[dict]) -> None:
-    """Queue messages in the current transaction (one INSERT for many rows)."""
+def add(rows: list[dict], send_after_request: bool = True) -> None:
+    """Queue messages in the current transaction (one INSERT for many rows); they are tried
+    once the response is done, unless the request must not be seen doing more work."""
     if rows:
         db.session.execute(sa.insert(OutboxMessage), rows)
-        g.outbox_added = True
+        if send_after_request:
+            g.outbox_added = True
 
 
 @dataclass
@@ -49,6 +52,7 @@ def send_due(limit: int = BATCH) -> Report:
     No transaction is open while the mail server is being talked to, so a slow or hung
     server never holds up the database (on SQLite a transaction holds the write lock).
     """
+    lost_links.answer_due(limit)
     messages = claim(limit)
     report = Report()
     if not messages:
@@ -79,7 +83,7 @@ def claim(limit: int) -> list[Claimed]:
     )
     query = (
         sa.select(OutboxMessage)
-        .where(due)
+        .where(due, OutboxMessage.kind.not_in(lost_links.KINDS.values()))  # not emails
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
