@@ -16,11 +16,23 @@ MANAGE_PAGES = {"booking": "bookings.manage", "surgeon": "surgeons.manage"}
 
 def public_url(endpoint: str, **values) -> str:
     """A full address of one of our pages, at PUBLIC_BASE_URL."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def _adapter():
+    """The app's URLs bound to PUBLIC_BASE_URL, made once per address (a thousand invites
+    in a row ask for it a thousand times)."""
+    address = current_app.config["PUBLIC_BASE_URL"]
+    made = current_app.extensions.get("public_urls")
+    if made is None or made[0] != address:
+        base = urlsplit(address)
+        adapter = current_app.url_map.bind(
+            base.netloc,
+            script_name=base.path.rstrip("/") or "/",
+            url_scheme=base.scheme or "https",
+        )
+        made = current_app.extensions["public_urls"] = (address, adapter)
+    return made[1]
 
 
 def manage_url(holder: str, seed: str) -> str:

@@ -12,8 +12,8 @@ from surgery.bookings.models import Registration
 from surgery.database import utcnow
 from surgery.events.models import PUBLISHED, Event, EventSession
 from surgery.extensions import db
-from surgery.mail import notices, outbox
-from surgery.mail.models import QUEUED, OutboxMessage
+from surgery.mail import notices
+from surgery.mail.models import ASKED, OutboxMessage
 from surgery.surgeons.models import Surgeon
 
 LOST_BOOKING_LINK, LOST_SURGEON_LINK = "lost_booking_link", "lost_surgeon_link"
@@ -21,27 +21,31 @@ KINDS = {"booking": LOST_BOOKING_LINK, "surgeon": LOST_SURGEON_LINK}
 
 
 def ask(email: str, holder: str) -> None:
-    """Queue a look-up of the private links of this address (the caller commits)."""
+    """Queue a look-up of the private links of this address (the caller commits).
+
+    Not through outbox.add: that would try sending once the response is done, on the
+    request's own thread, and so take longer for an address that has a booking.
+    """
     now = utcnow()
     row = {
         "kind": KINDS[holder],
         "to_address": email.strip().lower(),
         "subject": "A private link was asked for",
         "payload": {},
-        "status": QUEUED,
+        "status": ASKED,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
         "last_error": "",
     }
-    outbox.add([row], send_after_request=False)
+    db.session.execute(sa.insert(OutboxMessage), [row])
 
 
 def answer_due(limit: int = 200) -> int:
     """Answer the look-ups waiting: queue each link found, delete the look-up; commit."""
     query = (
         sa.select(OutboxMessage)
-        .where(OutboxMessage.kind.in_(KINDS.values()), OutboxMessage.status == QUEUED)
+        .where(OutboxMessage.status == ASKED)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -28,13 +28,11 @@ LEASE = dt.timedelta(minutes=10)
 BATCH = 200  # messages claimed, sent over one connection, and recorded at a time
 
 
-def add(rows: list[dict], send_after_request: bool = True) -> None:
-    """Queue messages in the current transaction (one INSERT for many rows); they are tried
-    once the response is done, unless the request must not be seen doing more work."""
+def add(rows: list[dict]) -> None:
+    """Queue messages in the current transaction (one INSERT for many rows)."""
     if rows:
         db.session.execute(sa.insert(OutboxMessage), rows)
-        if send_after_request:
-            g.outbox_added = True
+        g.outbox_added = True
 
 
 @dataclass
@@ -52,7 +50,7 @@ def send_due(limit: int = BATCH) -> Report:
     No transaction is open while the mail server is being talked to, so a slow or hung
     server never holds up the database (on SQLite a transaction holds the write lock).
     """
-    lost_links.answer_due(limit)
+    lost_links.answer_due(limit)  # what they find is sent with the rest
     messages = claim(limit)
     report = Report()
     if not messages:
@@ -83,7 +81,7 @@ def claim(limit: int) -> list[Claimed]:
     )
     query = (
         sa.select(OutboxMessage)
-        .where(due, OutboxMessage.kind.not_in(lost_links.KINDS.values()))  # not emails
+        .where(due)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
