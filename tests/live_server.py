@@ -51,14 +51,16 @@ def serve(database_url: str, workers: int = 2, threads: int = 16, log: Path | No
     With log, the server's error output goes to that file instead of the terminal.
     """
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "surgery:create_app()",
     ]  # fmt: skip
     errors = open(log, "ab") if log else None  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=ROOT, env=server_env(database_url), stderr=errors)
-    base = f"http://127.0.0.1:{port}"
+    # links sent out, and the private link shown after booking, lead back to this server
+    env = server_env(database_url, SURGERY_PUBLIC_BASE_URL=base)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=errors)
     try:
         wait_until_up(base, process)
         yield base

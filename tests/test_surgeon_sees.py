@@ -87,4 +87,4 @@ def test_the_floor_card_follows_consent(organiser_client, make_event, shared):
     else:
         assert "Next: Ann (Facebook), waiting 5 min" in card
         for private in PRIVATE:
-            assert private not in page, private
+            assert private not in card, private

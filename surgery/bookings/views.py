@@ -152,7 +152,8 @@ def add_sessions(token: str):
         else:
             db.session.commit()
             titles = ", ".join(b.session.title for b in added)
-            flash(f"Added: {titles}. We have emailed you about each.", "success")
+            said = f"Added: {titles}. We have emailed you about each." if added else None
+            flash(said or "You are already booked on those sessions.", "success")
             return redirect(url_for("bookings.manage", token=token), code=303)
     about = AboutYouForm(formdata=None, obj=registration)
     _fill_about_form(about, registration)
