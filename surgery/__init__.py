@@ -33,9 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     if app.config["PAGE_CACHE_SECONDS"] > 0:
         app.wsgi_app = PageCache(app.wsgi_app, app.config["PAGE_CACHE_SECONDS"])
-    if app.config["TRUSTED_PROXIES"]:
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    if (proxies := app.config["PROXY_FIX"]) > 0:
+        # outermost, so the page cache sees the host and scheme the visitor used
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     return app
 
 

@@ -40,10 +40,11 @@ class Defaults:
     MAIL_LEASE_SECONDS = 60
     MAIL_MAX_ATTEMPTS = 8
     MAIL_OUTBOX_FOLDER = None  # .eml files go to instance/outbox when no MAIL_SERVER
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # every link sent out starts with it
+    TRUSTED_HOSTS = None  # e.g. ["surgery.example.org"]: other Host headers get a 400
+    PROXY_FIX = 0  # proxies in front whose X-Forwarded-* headers are believed
     PAGE_CACHE_SECONDS = 3.0  # anonymous copies of public pages; 0 turns the cache off
     MAX_CONTENT_LENGTH = 256 * 1024  # the longest form is a few pages of text
-    TRUSTED_PROXIES = 0  # proxies in front that set X-Forwarded-For and -Proto (1 behind one)
     # Rate limits (Flask-Limiter) on the forms anyone can send; see README for the reasons
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # one process's memory; redis://… to share them
@@ -81,7 +82,6 @@ ENV_SETTINGS = {
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,
     "MAX_CONTENT_LENGTH": int,
-    "TRUSTED_PROXIES": int,
     "RATELIMIT_ENABLED": yes,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
@@ -89,6 +89,8 @@ ENV_SETTINGS = {
     "RATELIMIT_SIGN_IN_ADDRESS": str,
     "RATELIMIT_PUBLIC_FORM": str,
     "RATELIMIT_KIOSK": str,
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()] or None,
+    "PROXY_FIX": int,
 }
 
 

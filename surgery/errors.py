@@ -1,7 +1,8 @@
 """Error pages: a clear message in plain English, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, check the form and send it again."),
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: page(code))
     app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(SecurityError, untrusted_host)
 
 
 def page(code: int, title: str | None = None, detail: str | None = None):
@@ -52,3 +54,10 @@ def csrf_failed(error: CSRFError):
         "Its security check was missing or out of date. Go back, reload the page and send it again."
         " Nothing was saved.",
     )
+
+
+def untrusted_host(error: SecurityError):
+    """A Host header not in TRUSTED_HOSTS: a short answer, as no page or link can be built
+    for an address we do not serve."""
+    text = "Something in that request was not right: this site is not served at that address."
+    return Response(text, 400, mimetype="text/plain")

@@ -6,6 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import g
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     PasswordField,
     SelectChoice,
     SelectMultipleField,
@@ -14,6 +15,7 @@ from wtforms import (
     ValidationError,
     widgets,
 )
+from wtforms.validators import DataRequired, Length
 
 from surgery import text
 
@@ -105,3 +107,16 @@ class MailableEmail:
             validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError as error:
             raise ValidationError(self.message) from error
+
+
+class LostLinkForm(Form):
+    """An email address to send its private links to."""
+
+    email = EmailField(
+        "Your email address",
+        validators=[
+            DataRequired("Enter the email address you booked with."),
+            MailableEmail("Enter an email address like name@example.org."),
+            Length(max=254),
+        ],
+    )

@@ -34,7 +34,7 @@ MARK = "surgery_limits"
 
 
 def by_address() -> str:
-    """The network address the request came from (behind TRUSTED_PROXIES, the client's)."""
+    """The network address the request came from (behind PROXY_FIX proxies, the client's)."""
     return request.remote_addr or "unknown"
 
 

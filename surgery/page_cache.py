@@ -44,7 +44,9 @@ class PageCache:
             return None
         if environ.get("HTTP_AUTHORIZATION") or not CACHEABLE.match(environ.get("PATH_INFO", "")):
             return None
-        return f"{environ.get('PATH_INFO')}?{environ.get('QUERY_STRING', '')}"
+        # per host: a Host the app refuses (TRUSTED_HOSTS) is never answered from a copy
+        host = environ.get("HTTP_HOST", "")
+        return f"{host}{environ.get('PATH_INFO')}?{environ.get('QUERY_STRING', '')}"
 
     def _fill(self, key: str, environ, start_response):
         """Ask the app, and keep the page if it is a plain 200 that sets no cookie."""

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import Flask
 
 from surgery.domain.access import labels as access_labels
+from surgery.links import public_url
 
 
 def register(app: Flask) -> None:
@@ -13,6 +14,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.filters["access_labels"] = access_labels
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["public_url"] = public_url  # links to keep or share: PUBLIC_BASE_URL
 
 
 def format_day(moment: dt.datetime) -> str:

@@ -224,6 +224,16 @@ def book(client, event, name="Sam", sessions=None, **fields):
     return post_form(client, f"/events/{event.id}/book", data=data)
 
 
+# the answers that let an attendee's surgeon see what they wrote, who they are, what they need
+SHARED = {"consent": "y", "share_with_surgeon": "y"}
+
+
+def book_more(client, token: str, sessions: list[int]):
+    """Book more sessions of the same day from the private link, as its owner would."""
+    manage = f"/bookings/{token}"
+    return post_form(client, manage, f"{manage}/add", data={"sessions": sessions})
+
+
 def manage_token(booked) -> str:
     """The private manage token a successful booking redirected to."""
     assert booked.status_code == 303, booked.status_code

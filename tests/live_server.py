@@ -60,6 +60,7 @@ def serve(
     adds settings (SURGERY_…) to the server's environment.
     """
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
         "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
@@ -68,10 +69,12 @@ def serve(
         "surgery:create_app()",
     ]  # fmt: skip
     errors = open(log, "ab") if log else None  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=server_env(database_url, **(env or {})), stderr=errors
-    )
     base = f"http://127.0.0.1:{port}"
+    # links sent out, and the private link shown after booking, lead back to this server
+    extra = {"SURGERY_PUBLIC_BASE_URL": base, **(env or {})}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=server_env(database_url, **extra), stderr=errors
+    )
     try:
         wait_until_up(base, process)
         yield base

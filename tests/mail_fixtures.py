@@ -119,11 +119,9 @@ class Invite:
         return self.event.status.value
 
     @property
-    def manage_path(self) -> str:
-        """The path of the manage link in the entry's description."""
-        match = MANAGE_LINK.search(self.event.description.value)
-        assert match, self.event.description.value
-        return match.group(1)
+    def url(self) -> str:
+        """The entry's URL: the public page of its day."""
+        return self.event.url.value
 
 
 def invite_in(received: Received) -> Invite:
@@ -192,6 +190,13 @@ def is_utc(moment: dt.datetime) -> bool:
 def has_calendar(received: Received) -> bool:
     """True if any part of the email is a calendar."""
     return any(part.get_content_type() == "text/calendar" for part in received.message.walk())
+
+
+def manage_path_in(received: Received) -> str:
+    """The path of the private manage link in an email's text (calendars never carry it)."""
+    match = MANAGE_LINK.search(text_of(received))
+    assert match, text_of(received)
+    return match.group(1)
 
 
 def text_of(received: Received, subtype: str = "plain") -> str:

@@ -10,7 +10,8 @@ from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.events.models import OPEN_SPACE, SURGERY, WORKSHOP
 from surgery.extensions import db
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import book, count, csrf_from, is_ticked, manage_token
+from tests.conftest import book, count, csrf_from, is_ticked, manage_token, post_form
+from tests.mail_fixtures import text_of
 
 DAY = [
     {"kind": SURGERY, "title": "Surgery space", "capacity": 10},
@@ -164,25 +165,50 @@ def test_booking_a_draft_or_cancelled_day_is_not_found(client, make_event):
         assert client.get(f"/events/{event.id}/book").status_code == 404
 
 
-def test_same_email_booking_again_sees_the_existing_booking(client, make_event):
-    event = make_event()
-    book(client, event, "Sam")
-    again = book(client, event, "Sam", email="SAM@example.org")
-    assert again.status_code == 200
-    assert "You have already booked with this email" in again.text
-    assert "We have not booked these again." in again.text
-    assert count(Registration) == 1
-    assert count(Booking) == 1
-
-
-def test_same_email_adding_a_session_keeps_one_registration(client, make_event):
+def test_same_email_from_another_form_shows_nothing_changes_nothing_and_tells_the_owner(
+    client, make_event, mailbox
+):
     event = make_event(sessions=DAY)
     surgery, workshop = (s for s in event.sessions if s.kind != OPEN_SPACE)
-    book(client, event, "Sam", sessions=[surgery.id])
-    again = book(client, event, "Sam", sessions=[surgery.id, workshop.id])
-    assert "Added to your booking" in again.text
+    token = manage_token(book(client, event, "Sam", sessions=[surgery.id], help_text="My blog"))
+    mailbox.deliver()  # the confirmation
+    again = book(
+        client, event, "Mallory", email="SAM@example.org", sessions=[surgery.id, workshop.id]
+    )
+    assert again.status_code == 200
+    assert "This email address already has a booking for this day" in again.text
+    assert "We have emailed the private link of that booking to the address" in again.text
+    for secret in ("Surgery space", "Blogging workshop", "Sam", "My blog", token):
+        assert secret not in again.text
     assert count(Registration) == 1
+    assert statuses() == {"Sam/Surgery space": CONFIRMED}
+    assert db.session.scalars(sa.select(Registration.name)).one() == "Sam"
+
+    # the owner gets their link, and adds the workshop from there
+    [received] = mailbox.deliver()
+    assert received.to == "sam@example.org"
+    assert received.message["Subject"].startswith("Your booking link: Leeds surgery on ")
+    assert f"/bookings/{token}" in text_of(received)
+    added = post_form(
+        client, f"/bookings/{token}", f"/bookings/{token}/add", data={"sessions": [workshop.id]}
+    )
+    assert added.status_code == 303
+    assert "Added: Blogging workshop." in client.get(added.headers["Location"]).text
     assert statuses() == {"Sam/Surgery space": CONFIRMED, "Sam/Blogging workshop": CONFIRMED}
+
+
+def test_the_manage_page_offers_only_sessions_not_yet_booked(client, make_event):
+    event = make_event(sessions=DAY)
+    surgery, workshop = (s for s in event.sessions if s.kind != OPEN_SPACE)
+    token = manage_token(book(client, event, "Sam", sessions=[surgery.id]))
+    page = client.get(f"/bookings/{token}").text
+    offered = re.findall(r"<input [^>]*name=\"sessions\"[^>]*value=\"(\d+)\"", page)
+    assert offered == [str(workshop.id)]
+    again = post_form(
+        client, f"/bookings/{token}", f"/bookings/{token}/add", data={"sessions": [surgery.id]}
+    )
+    assert again.status_code == 400
+    assert count(Booking) == 1
 
 
 def test_double_clicked_submit_makes_one_booking(client, make_event):

@@ -15,7 +15,7 @@ from surgery.bookings.models import Registration
 from surgery.database import utcnow
 from surgery.day.models import HelpRecord
 from surgery.extensions import db
-from tests.conftest import ORGANISER_PASSWORD, count, post_form
+from tests.conftest import ORGANISER_PASSWORD, SHARED, count, post_form
 from tests.test_matching_page import add_surgeon, attend, booking_of, plain, surgeon_of
 
 
@@ -63,7 +63,8 @@ def floor(organiser_client, client, make_event):
     but not here; surgeons Sue (Facebook) and Tom (Instagram), not yet marked here."""
     event = make_event()
     attend(client, event, "Ana", topics=("Instagram",))
-    attend(client, event, "Ben", topics=("Facebook",), help_text="Set up a page")
+    # Ben agreed his surgeon may see what he wrote
+    attend(client, event, "Ben", topics=("Facebook",), help_text="Set up a page", **SHARED)
     attend(client, event, "Cal", topics=("Facebook",))
     attend(client, event, "Dee", topics=("Facebook",))
     for name, minutes in (("Ana", 30), ("Ben", 20), ("Cal", 10)):

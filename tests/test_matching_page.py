@@ -18,7 +18,7 @@ from surgery.mail.models import OutboxMessage
 from surgery.matching.models import ACCEPTED, LOCKED, Match
 from surgery.surgeons.models import Surgeon
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import book, count, manage_token, post_form
+from tests.conftest import SHARED, book, count, manage_token, post_form
 from tests.mail_fixtures import invite_in, text_of, words_of
 
 ORGANISER = "leeds-surgery@example.org"
@@ -411,7 +411,9 @@ def test_accept_all_tells_each_attendee_and_surgeon_with_updated_invites(
         bio="I run the Facebook page of a food bank.",
     )
     add_surgeon(client, event, "Raj", topics=("Websites",), capacity=1)
-    attend(client, event, "Ann", topics=("Facebook",), help_text="Start a page for our choir")
+    attend(
+        client, event, "Ann", topics=("Facebook",), help_text="Start a page for our choir", **SHARED
+    )
     attend(client, event, "Ben", topics=("Instagram",))
     attend(client, event, "Cat", topics=("Websites",))
     before = mail_by_person(mailbox)

@@ -1,9 +1,18 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import json
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import upgrade
 
+from surgery.bookings.models import Registration
+from surgery.domain.tokens import hash_token, manage_token, new_form_key
+from surgery.events.models import Event
 from surgery.extensions import db
+from surgery.mail.models import OutboxMessage
+from tests.test_outbox import app_on
 
 
 def test_the_migrated_database_matches_the_models(app):
@@ -12,3 +21,36 @@ def test_the_migrated_database_matches_the_models(app):
         differences = compare_metadata(context, db.metadata)
 
     assert differences == []
+
+
+def test_messages_queued_before_keep_seeds_not_private_links(live_database):
+    with app_on(live_database) as app:
+        upgrade(revision="0007")
+        seed = new_form_key()
+        token = manage_token(app.secret_key, seed)
+        event = Event(title="Leeds surgery", venue_name="Library", city="Leeds")
+        db.session.add(
+            Registration(event=event, name="Sam", token_seed=seed, token_hash=hash_token(token))
+        )
+        link = f"http://127.0.0.1:5000/bookings/{token}"
+        old = {
+            "manage_url": link,
+            "action": {"text": "Tell us", "url": f"http://127.0.0.1:5000/feedback/{token}"},
+            "calendar": {"uid": "u", "description": f"Surgery\n\nChange or cancel: {link}"},
+        }
+        message = OutboxMessage(kind="booking_confirmed", to_address="sam@example.org",
+                                subject="Booked", payload=old)  # fmt: skip
+        db.session.add(message)
+        db.session.commit()
+
+        upgrade()
+
+        payload = db.session.scalar(sa.select(OutboxMessage.payload))
+        assert token not in json.dumps(payload)
+        assert payload["manage"] == {"holder": "booking", "seed": seed}
+        assert payload["action"] == {
+            "text": "Tell us",
+            "endpoint": "day_reports.feedback",
+            "seed": seed,
+        }
+        assert payload["calendar"] == {"uid": "u", "description": "Surgery"}

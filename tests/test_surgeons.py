@@ -246,16 +246,25 @@ def test_post_without_csrf_token_is_refused_and_saves_nothing(client, make_event
     assert count(OutboxMessage) == 0
 
 
-def test_same_email_again_is_told_they_already_volunteered(client, make_event, mailbox):
+def test_same_email_again_changes_nothing_and_the_owner_gets_their_link(
+    client, make_event, mailbox
+):
     event = make_event()
-    manage_path(volunteer(client, event, "Sue"))
-    again = volunteer(client, event, "Susan", email="SUE@Example.org")
+    path = manage_path(volunteer(client, event, "Sue", bio="I run a food bank page"))
+    assert [r.to for r in mailbox.deliver()] == ["sue@example.org"]  # the thank-you
+    again = volunteer(client, event, "Susan", email="SUE@Example.org", capacity="5")
     assert again.status_code == 200
-    assert "You have already volunteered with this email" in again.text
-    assert "/volunteer/" not in again.text  # the private link only goes to the inbox
+    assert "This email address has already volunteered for this day" in again.text
+    assert "We have emailed the private link" in again.text
+    for secret in (path, "Sue", "food bank"):
+        assert secret not in again.text
     assert count(Surgeon) == 1
-    assert surgeon_of("sue@example.org").name == "Sue"
-    assert [r.to for r in mailbox.deliver()] == ["sue@example.org"]  # one thank-you
+    sue = surgeon_of("sue@example.org")
+    assert (sue.name, sue.capacity) == ("Sue", 2)
+    [received] = mailbox.deliver()
+    assert received.to == "sue@example.org"
+    assert received.message["Subject"].startswith("Your volunteer link: Leeds surgery on ")
+    assert link_in(text_of(received)) == path
 
 
 def test_a_double_clicked_submit_makes_one_volunteer(client, make_event):
@@ -563,7 +572,8 @@ def test_approving_sends_an_invite_for_each_session(organiser_client, make_event
         assert invite.event.attendee.value.lower() == "mailto:sue@example.org"
         assert invite.event.attendee.params["CN"] == ["Sue"]
         assert invite.event.location.value == "Leeds Central Library, Calverley Street, Leeds"
-        assert link_in(invite.event.description.value) == path
+        assert link_in(text_of(received)) == path
+        assert SURGEON_LINK.search(invite.raw.decode()) is None
         assert received.message["Subject"].startswith("You are a surgeon: ")
         assert "You are confirmed as a surgeon for this session." in text_of(received)
         by_start[invite.starts] = invite
@@ -662,7 +672,7 @@ def test_organiser_adds_a_surgeon_who_is_approved_with_invites(
     assert {i.uid for i in invites} == {s.ical_uid for s in raj.availability}
     assert {i.starts for i in invites} == {morning.starts_at, afternoon.starts_at}
     # Raj's own link works
-    path = link_in(invites[0].event.description.value)
+    path = link_in(text_of(mail[0]))
     assert "Confirmed. Your invites are in your email." in organiser_client.get(path).text
 
 

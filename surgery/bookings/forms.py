@@ -42,8 +42,9 @@ class AboutYouForm(Form):
         "and show them only to the organisers of this surgery"
     )
     share_with_surgeon = BooleanField(
-        "My surgeon may see my answers about me and my access needs too, so they can "
-        "prepare (only if you ticked the box above)"
+        "My surgeon may see what I wrote about what I want help with, and my answers about "
+        "me and my access needs, so they can prepare (only if you ticked the box above; "
+        "otherwise they see my first name and the topics I chose)"
     )
 
     def set_vocabularies(self, role_tags, topics) -> None:
@@ -64,6 +65,16 @@ class AboutYouForm(Form):
             wants_lived_experience=bool(self.wants_lived_experience.data),
             languages=parse_languages(self.languages.data or ""),
         )
+
+
+class AddSessionsForm(Form):
+    """Book more sessions of a day from the private link."""
+
+    sessions = MultiCheckboxField(
+        "Book more sessions",
+        coerce=int,
+        validators=[DataRequired("Choose at least one session to book.")],
+    )
 
 
 class BookingForm(AboutYouForm):

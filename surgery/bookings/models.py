@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surgery.database import UTCDateTime, utcnow
+from surgery.domain import visibility
+from surgery.domain.access import labels as access_labels
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.ical import new_uid
 from surgery.domain.tokens import new_checkin_code
@@ -81,6 +83,20 @@ class Registration(db.Model):
     def active_bookings(self) -> list["Booking"]:
         """Bookings that are confirmed or waiting."""
         return [b for b in self.bookings if b.status != CANCELLED]
+
+    def seen_by_surgeon(self) -> visibility.SurgeonView:
+        """This person as their surgeon may see them (email, invite, floor)."""
+        return visibility.for_surgeon(
+            visibility.Attendee(
+                name=self.name,
+                topics=tuple(t.name for t in self.topics),
+                help_text=self.help_text or "",
+                role_tags=tuple(t.name for t in self.role_tags),
+                access_needs=(*access_labels(self.access_needs or []), self.access_other or ""),
+                consent_sensitive=self.consent_sensitive,
+                share_with_surgeon=self.share_with_surgeon,
+            )
+        )
 
 
 class Booking(db.Model):

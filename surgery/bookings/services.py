@@ -64,40 +64,68 @@ class BookingRequest:
 
 @dataclass
 class BookingOutcome:
-    """What booking did: the registration, and its token when this form created it."""
+    """What booking did: the registration and its token, or None for both when the email
+    already had a booking for the day (from another form: nothing is shown or changed)."""
 
-    registration: Registration
+    registration: Registration | None
     token: str | None
-    added: list[Booking]
-    already: list[Booking]
-    sensitive_dropped: bool
+    added: list[Booking] = field(default_factory=list)
+    already: list[Booking] = field(default_factory=list)
+    sensitive_dropped: bool = False
 
 
 def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
-    """Book the chosen sessions of one event for one person, or find their booking."""
+    """Book the chosen sessions of one event for one person.
+
+    If the email already has a booking for the day, made from another form, nothing changes
+    and nothing of it is shown: its owner is emailed their private link instead, from which
+    they can add sessions. Only the same form sent again (a double click) reaches it.
+    """
     event = lock_row(Event, event_id)
     if event is None or not event.is_published:
         raise NotFound("This surgery day is not open for booking.")
     sessions = _bookable_sessions(event, req.session_ids)
     seed = req.form_key
     token = manage_token(secret, seed)
-    email = req.email.strip().lower()
-    registration = db.session.scalars(
-        sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.email == email
-        )
-    ).one_or_none()
+    registration = registration_by_email(event.id, req.email)
+    if registration is not None and registration.token_hash != hash_token(token):
+        notices.notify_link(registration)
+        return BookingOutcome(None, None)
     is_new = registration is None
     if is_new:
         if by_token(Registration, token):  # the same form sent again with another email
             seed = new_form_key()
             token = manage_token(secret, seed)
+        email = req.email.strip().lower()
         registration = Registration(event=event, name=req.name.strip(), email=email)
         registration.token_seed, registration.token_hash = seed, hash_token(token)
         apply_about(registration, req.about)
         db.session.add(registration)
-    elif registration.token_hash != hash_token(token):
-        token = None  # booked before from another form: the link stays private
+    added, already = _book_into(registration, sessions)
+    dropped = is_new and req.about.has_sensitive and not req.about.consent
+    return BookingOutcome(registration, token, added, already, dropped)
+
+
+def registration_by_email(event_id: int, email: str) -> Registration | None:
+    """The registration an email address has for a day, if any."""
+    query = sa.select(Registration).where(
+        Registration.event_id == event_id, Registration.email == email.strip().lower()
+    )
+    return db.session.scalars(query).one_or_none()
+
+
+def add_sessions(registration: Registration, session_ids: list[int]) -> list[Booking]:
+    """Book more sessions of the same day from the private link; return the new bookings."""
+    lock_event_of(registration)
+    if not registration.event.is_published:
+        raise NotBookable("This surgery day is not open for booking.")
+    added, _ = _book_into(registration, _bookable_sessions(registration.event, session_ids))
+    return added
+
+
+def _book_into(registration: Registration, sessions: list[EventSession]):
+    """Book each session not yet booked (the event is locked), telling the person of each;
+    return the new bookings and the ones they already had."""
     added, already = [], []
     for session in sessions:
         existing = _booking_for(registration, session)
@@ -111,9 +139,7 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
             notices.notify(notices.CONFIRMED, [booking])
         else:
             notices.notify(notices.WAITLISTED, [booking], position=placement.position)
-    added = [booking for booking, _ in added]
-    dropped = is_new and req.about.has_sensitive and not req.about.consent
-    return BookingOutcome(registration, token, added, already, dropped)
+    return [booking for booking, _ in added], already
 
 
 def _bookable_sessions(event: Event, session_ids: list[int]) -> list[EventSession]:

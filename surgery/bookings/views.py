@@ -14,13 +14,15 @@ from flask import (
 
 from surgery import limits
 from surgery.bookings import services
-from surgery.bookings.forms import AboutYouForm, BookingForm
+from surgery.bookings.forms import AboutYouForm, AddSessionsForm, BookingForm
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.services import published_event
 from surgery.extensions import db
-from surgery.forms import choices
+from surgery.forms import LostLinkForm, choices
+from surgery.links import public_url
+from surgery.mail import lost_links
 from surgery.qr import qr_image
 from surgery.vocabulary import services as vocabulary
 from surgery.vocabulary.models import RoleTag, Topic
@@ -55,9 +57,27 @@ def book(event_id: int):
             form.sessions.errors.append(str(error))
         else:
             db.session.commit()
-            return _after_booking(outcome)
+            return _after_booking(event, outcome)
     places = services.places_by_session(event.sessions)
     page = render_template("bookings/book.html", event=event, form=form, places=places)
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/lost-link", methods=["GET", "POST"])
+@limits.public_form
+def lost_link():
+    """Ask for the private link of a booking again; the answer never says if there is one."""
+    return lost_link_page("booking")
+
+
+def lost_link_page(holder: str):
+    """The "lost your link?" form, and the one answer it gives to every address."""
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        lost_links.ask(form.email.data, holder)
+        db.session.commit()
+        return render_template("bookings/lost_link_sent.html", holder=holder)
+    page = render_template("bookings/lost_link.html", form=form, holder=holder)
     return page, 400 if form.errors else 200
 
 
@@ -72,10 +92,11 @@ def _request_from(form: BookingForm) -> services.BookingRequest:
     )
 
 
-def _after_booking(outcome: services.BookingOutcome):
-    """Show the confirmation, or the existing booking when this email had one."""
+def _after_booking(event, outcome: services.BookingOutcome):
+    """Show the confirmation; or, when this email already had a booking for the day, say
+    only that its link has been emailed to it."""
     if outcome.token is None:
-        return render_template("bookings/already.html", outcome=outcome)
+        return render_template("bookings/already.html", event=event)
     if outcome.sensitive_dropped:
         flash(
             "We did not keep your answers about you and your access needs, because you did not "
@@ -120,6 +141,28 @@ def update_about(token: str):
     return redirect(url_for("bookings.manage", token=token), code=303)
 
 
+@bp.post("/bookings/<token>/add")
+def add_sessions(token: str):
+    """Book more sessions of the same day from the private link."""
+    registration = registration_or_404(token)
+    form = _add_form(registration)
+    if form.validate():
+        try:
+            added = services.add_sessions(registration, form.sessions.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.sessions.errors.append(str(error))
+        else:
+            db.session.commit()
+            titles = ", ".join(b.session.title for b in added)
+            said = f"Added: {titles}. We have emailed you about each." if added else None
+            flash(said or "You are already booked on those sessions.", "success")
+            return redirect(url_for("bookings.manage", token=token), code=303)
+    about = AboutYouForm(formdata=None, obj=registration)
+    _fill_about_form(about, registration)
+    return _manage_page(registration, token, about, form), 400
+
+
 @bp.post("/bookings/<token>/cancel/<int:booking_id>")
 def cancel(token: str, booking_id: int):
     """Cancel one session, or leave its waiting list."""
@@ -148,7 +191,7 @@ def cancel_all(token: str):
 def checkin_qr(token: str):
     """The QR code of the person's check-in code, to show at the door."""
     registration = registration_or_404(token)
-    url = url_for("checkin.scan", code=registration.checkin_code, _external=True)
+    url = public_url("checkin.scan", code=registration.checkin_code)
     response = Response(qr_image(url, "svg"), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -173,12 +216,24 @@ def _fill_about_form(form: AboutYouForm, registration) -> None:
     form.languages.data = as_text(registration.languages or [])
 
 
-def _manage_page(registration, token: str, form: AboutYouForm):
-    """Render the manage page with the given needs form."""
+def _add_form(registration) -> AddSessionsForm:
+    """The form to book more sessions: those needing a booking that this person has not."""
+    form = AddSessionsForm()
+    booked = {b.session_id for b in registration.active_bookings}
+    open_sessions = [
+        s for s in registration.event.sessions if s.needs_booking and s.id not in booked
+    ]
+    form.sessions.choices = choices((s.id, s.title) for s in open_sessions)
+    return form
+
+
+def _manage_page(registration, token: str, form: AboutYouForm, add_form=None):
+    """Render the manage page with the given needs form (and form to add sessions)."""
     return render_template(
         "bookings/manage.html",
         registration=registration,
         token=token,
         form=form,
+        add_form=add_form or _add_form(registration),
         positions=services.waiting_positions(registration),
     )

@@ -96,7 +96,10 @@ def _checked_in_bookings(session: EventSession) -> list[Booking]:
                 Booking.status == CONFIRMED,
                 Registration.checked_in_at.is_not(None),
             )
-            .options(selectinload(Booking.registration).selectinload(Registration.topics))
+            .options(
+                selectinload(Booking.registration).selectinload(Registration.topics),
+                selectinload(Booking.registration).selectinload(Registration.role_tags),
+            )
             .order_by(Registration.checked_in_at, Booking.id)
         )
     )

@@ -14,6 +14,7 @@ from surgery.domain.capacity import WAITLISTED
 from surgery.events.models import CANCELLED, PUBLISHED, Event, EventSession
 from surgery.events.services import published_event
 from surgery.extensions import db
+from surgery.links import public_url
 from surgery.mail.notices import organiser_address
 
 bp = Blueprint("feeds", __name__)
@@ -66,6 +67,7 @@ def _session_entry(event: Event, session: EventSession) -> ical.Entry:
         ends_at=session.ends_at,
         location=_location(event),
         description=event.access_info and f"Access: {event.access_info}",
+        url=public_url("events.detail", event_id=event.id),
         cancelled=event.status == CANCELLED,
         organiser=_organiser(event),
     )
@@ -81,6 +83,7 @@ def _booking_entry(event: Event, booking) -> ical.Entry:
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         location=_location(event),
+        url=public_url("events.detail", event_id=event.id),  # never the private link
         cancelled=booking.status == BOOKING_CANCELLED or event.status == CANCELLED,
         organiser=_organiser(event),
     )

@@ -20,6 +20,7 @@ import idna
 from flask import current_app
 
 from surgery.domain import ical
+from surgery.links import written_out
 from surgery.mail.links import account_link_url
 from surgery.text import one_line
 
@@ -27,7 +28,8 @@ CRLF = b"\r\n"
 
 
 def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> bytes:
-    """The whole email for one outbox row."""
+    """The whole email for one outbox row; its links are written out now, from the seeds."""
+    payload = written_out(payload)
     sender, recipient = payload["sender"], payload["recipient"]
     template = f"email/{payload.get('template', 'notice')}"
     if payload.get("link"):
@@ -85,7 +87,7 @@ def calendar_bytes(payload: dict, now: dt.datetime) -> tuple[str, bytes]:
         ends_at=dt.datetime.fromisoformat(data["ends_at"]),
         location=data["location"],
         description=data["description"],
-        url=payload.get("manage_url", ""),
+        url=payload.get("event_url", ""),  # public: calendars are shared and synced
     )
     sender, recipient = payload["sender"], payload["recipient"]
     organiser = ical.Person(wire_address(sender["email"]), sender["name"])

@@ -9,6 +9,7 @@ from surgery.database import UTCDateTime, utcnow
 from surgery.extensions import db
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+ASKED = "asked"  # a lost-link look-up, never sent itself: see surgery.mail.lost_links
 STATUSES = (QUEUED, SENDING, SENT, FAILED)
 
 

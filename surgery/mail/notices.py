@@ -1,20 +1,22 @@
 """What we tell people when their booking changes, queued in the same transaction.
 
 Each message is stored as plain data (who, what, when, the calendar entry) so that queuing
-a thousand updates is one quick INSERT; the email itself is written when it is sent.
+a thousand updates is one quick INSERT; the email itself is written when it is sent. A
+private link is stored as the seed it is rebuilt from with the secret key, never as the
+link itself, and put into the email when it is written (see surgery.mail.compose).
 """
 
 import base64
 import time
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 from surgery.bookings.models import Booking
 from surgery.database import utcnow
-from surgery.domain.access import labels as access_labels
 from surgery.domain.ical import CANCEL, REQUEST
-from surgery.domain.tokens import manage_token
+from surgery.domain.visibility import sentence
+from surgery.links import public_url
 from surgery.mail import outbox
 from surgery.mail.models import QUEUED
 from surgery.qr import qr_image
@@ -78,6 +80,8 @@ WAITING_CANCELLED = "waiting_cancelled"
 SURGEON_UPDATED, SURGEON_DAY_CANCELLED = "surgeon_updated", "surgeon_day_cancelled"
 SURGEON_DAY_RESTORED = "surgeon_day_restored"
 FEEDBACK_REQUEST = "feedback_request"
+# someone asked for a private link again, or booked or volunteered again with this address
+BOOKING_LINK, SURGEON_LINK = "booking_link", "surgeon_link"
 # messages that carry the person's check-in code and its QR code
 WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, EVENT_RESTORED, BOOKING_MATCHED, BOOKING_UNMATCHED}
 # ...and the QR code as an image too; updates, which may go to a thousand people in one
@@ -157,6 +161,22 @@ WORDING |= {
         "list for this session. There is nothing you need to do.",
         None,
     ),
+    BOOKING_LINK: (
+        "Your booking link: {event} on {day}",
+        "This email address has a booking for this surgery day, and we were asked for its "
+        "private link (perhaps someone tried to book again with it). Nothing has changed. Use "
+        "the link below to see your booking, add sessions, change what you need or cancel. "
+        "If you did not ask, you can ignore this email.",
+        None,
+    ),
+    SURGEON_LINK: (
+        "Your volunteer link: {event} on {day}",
+        "This email address has volunteered as a surgeon for this day, and we were asked for "
+        "its private link (perhaps someone tried to volunteer again with it). Nothing has "
+        "changed. Use the link below to see or change what you offered. If you did not ask, "
+        "you can ignore this email.",
+        None,
+    ),
     FEEDBACK_REQUEST: (
         "What did you learn at {event}?",
         "Thank you for coming. What did you learn? One or two sentences help us and the "
@@ -175,7 +195,7 @@ def notify(kind: str, bookings: list[Booking], position: int | None = None) -> N
             b.registration,
             _message(
                 kind,
-                Recipient(b.registration.email, b.registration.name, _manage_url(b.registration)),
+                Recipient(b.registration.email, b.registration.name, _link(b.registration)),
                 b.session,
                 (b.ical_uid, b.ical_sequence),
                 [],
@@ -204,12 +224,12 @@ def notify_feedback(event, registrations) -> None:
     now, stamp = utcnow(), int(time.time() * 1000)
     rows = []
     for registration in registrations:
-        token = manage_token(current_app.secret_key, registration.token_seed)
-        recipient = Recipient(registration.email, registration.name, "")
+        recipient = Recipient(registration.email, registration.name, None)
         row = _message(FEEDBACK_REQUEST, recipient, None, None, [], now, stamp, event=event)
         row["payload"]["action"] = {
             "text": "Tell us what you learned",
-            "url": public_url("day_reports.feedback", token=token),
+            "endpoint": "day_reports.feedback",
+            "seed": registration.token_seed,
         }
         rows.append(row)
     outbox.add(rows)
@@ -218,7 +238,7 @@ def notify_feedback(event, registrations) -> None:
 def notify_surgeon(kind: str, surgeon, slots=None) -> None:
     """Tell a surgeon about their volunteering: once, or once per session slot given."""
     now, stamp = utcnow(), int(time.time() * 1000)
-    recipient = Recipient(surgeon.email, surgeon.name, _surgeon_url(surgeon))
+    recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
     if slots is None:
         rows = [_message(kind, recipient, None, None, [], now, stamp, event=surgeon.event)]
     else:
@@ -240,7 +260,7 @@ def notify_matched_attendee(booking, surgeon) -> None:
     lines = [f"You will meet {surgeon.name}, who can help with {topics}."]
     if surgeon.bio:
         lines.append(f"About {surgeon.name}: {surgeon.bio}")
-    recipient = Recipient(registration.email, registration.name, _manage_url(registration))
+    recipient = Recipient(registration.email, registration.name, _link(registration))
     identity = (booking.ical_uid, booking.ical_sequence)
     now, stamp = utcnow(), int(time.time() * 1000)
     row = _message(BOOKING_MATCHED, recipient, booking.session, identity, lines, now, stamp)
@@ -266,44 +286,47 @@ def notify_unmatched_surgeon(surgeon, slot, gone, bookings) -> None:
         else "Nobody else is paired with you in this session yet. If an organiser pairs you "
         "with someone, we will tell you who."
     )
-    notes = [f"{gone.name} can no longer come, so you will not be helping them.", still]
+    name = gone.seen_by_surgeon().name
+    notes = [f"{name} can no longer come, so you will not be helping them.", still]
     _tell_surgeon(SURGEON_UNMATCHED, surgeon, slot, bookings, notes)
 
 
 def _tell_surgeon(kind, surgeon, slot, bookings, notes=()) -> None:
     """A surgeon's updated invite for a slot, listing the people they will help."""
-    lines = [_about_attendee(b.registration) for b in bookings]
-    recipient = Recipient(surgeon.email, surgeon.name, _surgeon_url(surgeon))
+    lines = [sentence(b.registration.seen_by_surgeon()) for b in bookings]
+    recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
     identity = (slot.ical_uid, slot.ical_sequence)
     now, stamp = utcnow(), int(time.time() * 1000)
     row = _message(kind, recipient, slot.session, identity, lines, now, stamp, notes=notes)
     outbox.add([row])
 
 
-def _about_attendee(registration) -> str:
-    """One attendee for their surgeon: name and wishes; more only with their consent."""
-    wants = ", ".join(t.name for t in registration.topics) or "anything"
-    parts = [f"{registration.name} would like help with {wants}."]
-    if registration.help_text:
-        parts.append(f"In their words: {registration.help_text}")
-    if registration.consent_sensitive and registration.share_with_surgeon:
-        if registration.role_tags:
-            parts.append("About them: " + ", ".join(t.name for t in registration.role_tags) + ".")
-        needs = access_labels(registration.access_needs) + (
-            [registration.access_other] if registration.access_other else []
-        )
-        if needs:
-            parts.append("To take part they need: " + ", ".join(needs) + ".")
-    return " ".join(parts)
+def notify_link(registration) -> None:
+    """Send a person the private link of their booking for a day (they asked, or someone
+    booked again with their address)."""
+    recipient = Recipient(registration.email, registration.name, _link(registration))
+    stamp = int(time.time() * 1000)
+    row = _message(
+        BOOKING_LINK, recipient, None, None, [], utcnow(), stamp, event=registration.event
+    )
+    outbox.add([row])
+
+
+def notify_surgeon_link(surgeon) -> None:
+    """Send a volunteer the private link of their page for a day."""
+    recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
+    stamp = int(time.time() * 1000)
+    row = _message(SURGEON_LINK, recipient, None, None, [], utcnow(), stamp, event=surgeon.event)
+    outbox.add([row])
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who a message goes to, and their private link."""
+    """Who a message goes to, and what their private link is rebuilt from (if they have one)."""
 
     email: str
     name: str
-    manage_url: str
+    link: dict | None
 
 
 def _message(
@@ -315,7 +338,8 @@ def _message(
     """
     subject, intro, method = WORDING[kind]
     event = session.event if session is not None else event
-    day = format_day(event.local(session.starts_at)) if session is not None else ""
+    first = session or min(event.sessions, key=lambda s: s.starts_at, default=None)
+    day = format_day(event.local(first.starts_at)) if first is not None else ""
     words = {"session": session.title if session else "", "event": event.title, "day": day}
     payload = {
         "stamp": stamp,
@@ -327,9 +351,10 @@ def _message(
             "venue": event.venue_name,
             "address": event.venue_address,
             "access_info": event.access_info,
+            "id": event.id,  # its public page is linked from the invite
         },
         "session": {"title": session.title, "when": _when(event, session)} if session else None,
-        "manage_url": recipient.manage_url,
+        "manage": recipient.link,
         "calendar": None,
     }
     if method and session is not None:
@@ -342,7 +367,7 @@ def _message(
             "starts_at": session.starts_at.isoformat(),
             "ends_at": session.ends_at.isoformat(),
             "location": ", ".join(p for p in (event.venue_name, event.venue_address) if p),
-            "description": _description(event, session, recipient.manage_url, lines),
+            "description": _description(event, session, lines),
         }
     return {
         "kind": kind,
@@ -363,12 +388,15 @@ def _when(event, session) -> str:
     return f"{format_day(starts)}, {format_clock(starts)} to {format_clock(ends)}"
 
 
-def _description(event, session, manage_url: str, lines=()) -> str:
-    """The calendar entry's notes: what, who (for matches), access, and the private link."""
+def _description(event, session, lines=()) -> str:
+    """The calendar entry's notes: what, who (for matches) and access.
+
+    No private link: calendars are shared and synced to other services, so an invite links
+    to the public event page only; the link to change or cancel is in the email itself.
+    """
     parts = [f"{session.kind_label}: {session.title}", event.title, *lines]
     if event.access_info:
         parts.append(f"Access: {event.access_info}")
-    parts.append(f"Change or cancel: {manage_url}")
     return "\n\n".join(parts)
 
 
@@ -377,22 +405,6 @@ def organiser_address(event) -> str:
     return event.organiser_email or current_app.config["MAIL_DEFAULT_SENDER"]
 
 
-def _surgeon_url(surgeon) -> str:
-    """A surgeon's private link, rebuilt from its seed with the app's secret."""
-    token = manage_token(current_app.secret_key, surgeon.token_seed)
-    return public_url("surgeons.manage", token=token)
-
-
-def _manage_url(registration) -> str:
-    """The person's private link, rebuilt from its seed with the app's secret."""
-    token = manage_token(current_app.secret_key, registration.token_seed)
-    return public_url("bookings.manage", token=token)
-
-
-def public_url(endpoint: str, **values) -> str:
-    """A full link: the request's own address, or PUBLIC_BASE_URL outside a request."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["PUBLIC_BASE_URL"]
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+def _link(holder, kind: str = "booking") -> dict:
+    """What a person's private link is rebuilt from when their email is written."""
+    return {"holder": kind, "seed": holder.token_seed}

@@ -19,6 +19,7 @@ from flask import current_app, g
 from surgery.database import UTCDateTime, relaxed_durability, utcnow
 from surgery.domain.retry import gives_up, next_attempt
 from surgery.extensions import db
+from surgery.mail import lost_links
 from surgery.mail.compose import compose, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
@@ -74,6 +75,7 @@ def send_due(limit: int = BATCH) -> Report:
     The sender's own commits may be lost by a crash of the machine, never of the process:
     what that can cost is a message sent twice, never one lost (see relaxed_durability).
     """
+    lost_links.answer_due(limit)  # what they find is sent with the rest
     report = Report()
     with relaxed_durability():
         claim = claim_due(min(limit, CLAIM))

@@ -67,8 +67,11 @@ def volunteer(
     ).one_or_none()
     token = manage_token(secret, form_key)
     if surgeon is not None and surgeon.status != WITHDRAWN:
-        same_form = surgeon.token_hash == hash_token(token)
-        return VolunteerOutcome(surgeon, token if same_form else None, False)
+        if surgeon.token_hash == hash_token(token):  # the same form sent again
+            return VolunteerOutcome(surgeon, token, False)
+        if not by_organiser:  # someone used this address again: only its owner hears of it
+            notices.notify_surgeon_link(surgeon)
+        return VolunteerOutcome(surgeon, None, False)
     if surgeon is None:
         if by_token(Surgeon, token):  # the same form sent again with another email
             form_key = new_form_key()

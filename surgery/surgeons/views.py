@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from surgery import limits
+from surgery.bookings.views import lost_link_page
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
@@ -37,7 +38,7 @@ def volunteer(event_id: int):
         else:
             db.session.commit()
             if outcome.token is None:
-                return render_template("surgeons/already.html", surgeon=outcome.surgeon), 200
+                return render_template("surgeons/already.html", event=event), 200
             flash("Thank you for volunteering. An organiser will be in touch soon.", "success")
             return redirect(url_for(".manage", token=outcome.token), code=303)
     page = render_template("surgeons/volunteer.html", event=event, form=form)
@@ -55,6 +56,13 @@ def volunteer_form(event) -> VolunteerForm:
     elif not is_form_key(form.form_key.data):
         form.form_key.data = new_form_key()
     return form
+
+
+@bp.route("/volunteer/lost-link", methods=["GET", "POST"])
+@limits.public_form
+def lost_link():
+    """Ask for a volunteer's private link again; the answer never says if there is one."""
+    return lost_link_page("surgeon")
 
 
 @bp.route("/volunteer/<token>", methods=["GET", "POST"])

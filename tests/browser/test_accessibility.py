@@ -209,3 +209,16 @@ def test_organisers_page(page, base_url, seed, axe_script):
     assert_accessible(page, axe_script, "the organisers page")
     page.set_viewport_size(PHONE)
     assert_fits_the_screen(page)
+
+
+def test_lost_link_pages(page, base_url, seed, axe_script):
+    page.goto(f"{base_url}/events/{seed.event_id}")
+    page.get_by_role("link", name="Email me my booking link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lost your link?")
+    page.get_by_role("button", name="Email me my link").click()
+    expect(page.locator(".field-error")).to_contain_text("Enter the email address you booked with")
+    assert_accessible(page, axe_script, "the lost-link form with an error")
+    page.get_by_label("Your email address").fill("someone@example.org")
+    page.get_by_role("button", name="Email me my link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page, axe_script, "the lost-link answer")

@@ -295,9 +295,11 @@ def test_floor_page(page, base_url, seed, axe_script):
     expect(waiting).to_contain_text("Kim Kaur")
     expect(waiting).to_contain_text("Max Miller")
     surgeons_here = page.get_by_role("region", name=re.compile("^Surgeons here"))
-    expect(surgeons_here).to_contain_text("With Jo Jones")
-    expect(page.get_by_role("button", name="Start with Kim Kaur and Cal Chen")).to_be_visible()
-    expect(page.get_by_role("button", name="Start with Lee Lewis and Ade Adeyemi")).to_be_visible()
+    # a surgeon's card names people as their surgeon may see them: none agreed to share more
+    # than a first name and their topics
+    expect(surgeons_here).to_contain_text("With Jo for")
+    expect(page.get_by_role("button", name="Start with Kim and Cal Chen")).to_be_visible()
+    expect(page.get_by_role("button", name="Start with Lee and Ade Adeyemi")).to_be_visible()
     expect(surgeons_here).to_contain_text("Dee Dixon")
     helped = page.get_by_role("region", name=re.compile("^Helped so far"))
     expect(helped).to_contain_text("Priya Patel")

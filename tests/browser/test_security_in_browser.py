@@ -18,7 +18,7 @@ from tests.live_server import serve
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SERVER_SETTINGS = {
-    "SURGERY_TRUSTED_PROXIES": "1",
+    "SURGERY_PROXY_FIX": "1",
     "SURGERY_RATELIMIT_PUBLIC_FORM": "3 per 10 minutes",
     "SURGERY_RATELIMIT_SIGN_IN_ACCOUNT": "3 per 15 minutes",
 }

@@ -1,0 +1,59 @@
+"""Links that leave the site (emails, invites, QR codes, private links to keep).
+
+Built from PUBLIC_BASE_URL, never from the request's Host header: a forged Host must not
+turn a private link in someone's inbox into a link to another site.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from surgery.domain.tokens import manage_token
+
+# the page a private link opens, by who holds it
+MANAGE_PAGES = {"booking": "bookings.manage", "surgeon": "surgeons.manage"}
+
+
+def public_url(endpoint: str, **values) -> str:
+    """A full address of one of our pages, at PUBLIC_BASE_URL."""
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def _adapter():
+    """The app's URLs bound to PUBLIC_BASE_URL, made once per address (a thousand invites
+    in a row ask for it a thousand times)."""
+    address = current_app.config["PUBLIC_BASE_URL"]
+    made = current_app.extensions.get("public_urls")
+    if made is None or made[0] != address:
+        base = urlsplit(address)
+        adapter = current_app.url_map.bind(
+            base.netloc,
+            script_name=base.path.rstrip("/") or "/",
+            url_scheme=base.scheme or "https",
+        )
+        made = current_app.extensions["public_urls"] = (address, adapter)
+    return made[1]
+
+
+def manage_url(holder: str, seed: str) -> str:
+    """The private link of a booking or a surgeon, rebuilt from its seed with the secret key."""
+    token = manage_token(current_app.secret_key, seed)
+    return public_url(MANAGE_PAGES[holder], token=token)
+
+
+def written_out(payload: dict) -> dict:
+    """An outbox message's data with its links written out, as the email is composed:
+    the private link (manage_url), the button's link (action.url) and the event's page."""
+    filled = dict(payload)
+    if payload.get("manage"):
+        filled["manage_url"] = manage_url(payload["manage"]["holder"], payload["manage"]["seed"])
+    action = payload.get("action")
+    if action and action.get("seed"):
+        token = manage_token(current_app.secret_key, action["seed"])
+        filled["action"] = {
+            "text": action["text"],
+            "url": public_url(action["endpoint"], token=token),
+        }
+    if (payload.get("event") or {}).get("id"):
+        filled["event_url"] = public_url("events.detail", event_id=payload["event"]["id"])
+    return filled
