@@ -9,7 +9,7 @@ dict pointing at freed memory. The process dies later with SIGSEGV, anywhere.
 
 SQLAlchemy's InstanceState has exactly such a callback (``_cleanup``, run when a loaded object
 is collected), and a request's loaded rows are cyclic garbage by the time its session closes,
-so threaded gunicorn workers crashed under load (see ``tests/test_worker_crash.py`` and
+so threaded gunicorn workers crashed under load (see ``tests/test_workers_stay_up.py`` and
 ``bench/soak.py``). Python 3.12 runs the collector only between bytecodes (CPython gh-97922).
 On 3.11 this module switches the automatic collector off and runs the same generational
 policy at the end of every app context (each request, each command, each background round),

@@ -21,7 +21,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 TOKEN_ARGS = ("token", "code")  # URL parts that are keys to someone's booking or arrival
-PRIVATE_PREFIXES = ("/organise", "/kiosk")  # organiser pages, and a kiosk device's own
+PRIVATE_PREFIXES = ("/organise", "/kiosk", "/account")  # organisers' pages, a kiosk's own
 HSTS = "max-age=31536000"
 
 

@@ -8,10 +8,12 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from surgery.domain.tokens import manage_token
+from surgery.domain.accounts import INVITE, RESET
+from surgery.domain.tokens import account_link_token, manage_token
 
 # the page a private link opens, by who holds it
 MANAGE_PAGES = {"booking": "bookings.manage", "surgeon": "surgeons.manage"}
+ACCOUNT_LINK_PAGES = {RESET: "passwords.reset", INVITE: "passwords.join"}
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -39,6 +41,12 @@ def manage_url(holder: str, seed: str) -> str:
     """The private link of a booking or a surgeon, rebuilt from its seed with the secret key."""
     token = manage_token(current_app.secret_key, seed)
     return public_url(MANAGE_PAGES[holder], token=token)
+
+
+def account_link_url(link: dict) -> str:
+    """The address of an emailed account link (reset or invite), rebuilt from its seed."""
+    token = account_link_token(current_app.secret_key, link["purpose"], link["seed"])
+    return public_url(ACCOUNT_LINK_PAGES[link["purpose"]], token=token)
 
 
 def written_out(payload: dict) -> dict:

@@ -69,7 +69,6 @@ def serve(
         "surgery:create_app()",
     ]  # fmt: skip
     errors = open(log, "ab") if log else None  # noqa: SIM115 - closed below
-    base = f"http://127.0.0.1:{port}"
     # links sent out, and the private link shown after booking, lead back to this server
     extra = {"SURGERY_PUBLIC_BASE_URL": base, **(env or {})}
     process = subprocess.Popen(

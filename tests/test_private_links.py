@@ -235,3 +235,36 @@ def test_no_calendar_the_app_writes_holds_a_private_token(organiser_client, make
             assert token not in text, name
         urls = [line.value for line in lines if line.name == "URL"]
         assert urls and set(urls) <= {event_page}, (name, urls)
+
+
+def test_look_ups_waiting_are_not_messages_on_the_outbox_page(organiser_client, make_event):
+    make_event()
+    ask_for_link(organiser_client, LOST["booking"], "someone.else@example.org")
+    asked = db.session.scalars(sa.select(OutboxMessage)).one()
+
+    page = organiser_client.get("/organise/outbox/")
+    assert "someone.else@example.org" not in page.text  # an address typed by anyone
+
+    token = csrf_from(page.text)
+    resent = organiser_client.post(
+        f"/organise/outbox/{asked.id}/resend", data={"csrf_token": token}
+    )
+    assert resent.status_code == 404
+    assert db.session.get(OutboxMessage, asked.id).status == "asked"
+
+
+def test_a_look_up_that_fails_never_stops_the_mail(client, make_event, mailbox, monkeypatch):
+    from surgery.mail import lost_links
+
+    event = make_event()
+    book(client, event, "Sam")
+    ask_for_link(client, LOST["booking"], "sam@example.org")
+
+    def broken(_limit):
+        raise RuntimeError("the look-up failed")
+
+    monkeypatch.setattr(lost_links, "_answer", broken)
+    [confirmation] = mailbox.deliver()  # the booking's own mail still goes
+    assert confirmation.to == "sam@example.org"
+    waiting = sa.select(OutboxMessage.status).where(OutboxMessage.kind.in_(KINDS.values()))
+    assert db.session.scalars(waiting).all() == ["asked"]  # kept for the next round

@@ -37,6 +37,9 @@ def pages(organiser_client, make_event):
         (PUBLIC, f"/events/{event.id}/calendar.ics"),
         (PUBLIC, "/static/css/site.css"),
         (PUBLIC, "/no-such-page"),
+        (PUBLIC, "/lost-link"),
+        (PUBLIC, "/volunteer/lost-link"),
+        (PUBLIC, "/login/forgot"),
         (TOKEN, f"/bookings/{token}"),
         (TOKEN, f"/bookings/{token}/confirmed"),
         (TOKEN, f"/bookings/{token}/calendar.ics"),
@@ -57,6 +60,8 @@ def pages(organiser_client, make_event):
         (ORGANISER, "/organise/vocabulary/"),
         (ORGANISER, "/organise/outbox/"),
         (ORGANISER, "/organise/door-logins"),
+        (ORGANISER, "/organise/organisers"),
+        (ORGANISER, "/account/password"),
         (ORGANISER, "/organise/events/99999"),
     ]
 

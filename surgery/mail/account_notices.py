@@ -1,7 +1,7 @@
 """Emails about organiser accounts: a link to choose a new password, or to join.
 
 The queued message holds the link's seed, never its token: the token is rebuilt with the
-app's secret key when the email is written (see surgery/mail/links.py).
+app.s secret key when the email is written (see surgery/links.py).
 """
 
 import time

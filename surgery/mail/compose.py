@@ -20,8 +20,7 @@ import idna
 from flask import current_app
 
 from surgery.domain import ical
-from surgery.links import written_out
-from surgery.mail.links import account_link_url
+from surgery.links import account_link_url, written_out
 from surgery.text import one_line
 
 CRLF = b"\r\n"

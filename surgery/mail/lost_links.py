@@ -6,6 +6,8 @@ and gets the private link of each upcoming booking (or volunteering) it has, or 
 then the row is deleted, so an address that had nothing here is not kept.
 """
 
+import logging
+
 import sqlalchemy as sa
 from flask import g
 
@@ -19,6 +21,7 @@ from surgery.surgeons.models import Surgeon
 
 LOST_BOOKING_LINK, LOST_SURGEON_LINK = "lost_booking_link", "lost_surgeon_link"
 KINDS = {"booking": LOST_BOOKING_LINK, "surgeon": LOST_SURGEON_LINK}
+log = logging.getLogger(__name__)
 
 
 def ask(email: str, holder: str) -> None:
@@ -44,7 +47,25 @@ def ask(email: str, holder: str) -> None:
 
 
 def answer_due(limit: int = 200) -> int:
-    """Answer the look-ups waiting: queue each link found, delete the look-up; commit."""
+    """Answer the look-ups waiting: queue each link found, delete the look-up; commit.
+
+    A look-up that cannot be answered now is logged and left for the next round; it never
+    stops the mail that is already queued.
+    """
+    waiting = sa.select(OutboxMessage.id).where(OutboxMessage.status == ASKED).limit(1)
+    if db.session.scalar(waiting) is None:  # the usual case: nothing was written
+        db.session.commit()
+        return 0
+    try:
+        return _answer(limit)
+    except Exception:
+        log.exception("looking up lost links failed; the look-ups wait for the next round")
+        db.session.rollback()
+        return 0
+
+
+def _answer(limit: int) -> int:
+    """Queue the links each waiting look-up finds, delete the look-ups, and commit."""
     query = (
         sa.select(OutboxMessage)
         .where(OutboxMessage.status == ASKED)

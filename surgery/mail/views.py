@@ -1,7 +1,7 @@
 """The organisers' view of the outbox: queued, sent and failed mail, and resending."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from surgery.auth.access import organiser_required
 from surgery.extensions import db
@@ -22,12 +22,16 @@ def require_login():
 def index():
     """Messages newest first, filtered by status, with counts of each."""
     status = request.args.get("status", "")
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
+    messages = OutboxMessage.status.in_(STATUSES)  # not look-ups waiting to be answered
+    query = sa.select(OutboxMessage).where(messages)
+    query = query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
     if status in STATUSES:
         query = query.where(OutboxMessage.status == status)
     counts = dict(
         db.session.execute(
-            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+            sa.select(OutboxMessage.status, sa.func.count())
+            .where(messages)
+            .group_by(OutboxMessage.status)
         ).all()
     )
     return render_template(
@@ -43,6 +47,8 @@ def index():
 def resend(message_id: int):
     """Queue a message again now."""
     message = db.get_or_404(OutboxMessage, message_id)
+    if message.status not in STATUSES:  # a look-up, not a message
+        abort(404)
     outbox.resend(message)
     db.session.commit()
     flash(f"Message to {message.to_address} queued again.", "success")
