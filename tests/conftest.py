@@ -73,9 +73,12 @@ def database_url(tmp_path_factory):
         yield url
 
 
+MADE_APPS: list = []  # apps made by make_app, whose connections are closed after each test
+
+
 def make_app(url: str, **extra):
-    """An app for tests on the given database."""
-    return create_app(
+    """An app for tests on the given database (its connections are closed after the test)."""
+    app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
@@ -89,6 +92,23 @@ def make_app(url: str, **extra):
             **extra,
         }
     )
+    MADE_APPS.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def close_connections_of_apps_made_in_the_test():
+    """Close the pooled connections of every app a test made, when the test ends.
+
+    An app a test drops would otherwise keep its connections until the garbage collector
+    found it, and a connection closed by the collector is a ResourceWarning.
+    """
+    before = len(MADE_APPS)
+    yield
+    while len(MADE_APPS) > before:
+        made = MADE_APPS.pop()
+        with made.app_context():
+            db.engine.dispose()
 
 
 class DeviceClient(FlaskClient):

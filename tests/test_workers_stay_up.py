@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from surgery.auth import services as organisers
-from surgery.extensions import db
 from tests.busy_day import seed_busy_day
 from tests.conftest import make_app
 from tests.live_server import SECRET, migrate, serve
@@ -38,12 +37,9 @@ DIED = re.compile(r"was sent SIG\w+|terminated due to signal|exited with code|WO
 
 def seed(url: str) -> int:
     """An organiser and a busy day under way; the surgery session's id."""
-    app = make_app(url)
-    with app.app_context():
+    with make_app(url).app_context():  # its connections are closed when the test ends
         organisers.create(ORGANISER[0], "Floor Lead", ORGANISER[1])
-        day = seed_busy_day(SECRET, ORGANISER[0], PEOPLE, SURGEONS)
-        db.engine.dispose()
-    return day.session_id
+        return seed_busy_day(SECRET, ORGANISER[0], PEOPLE, SURGEONS).session_id
 
 
 def signed_in(base: str) -> urllib.request.OpenerDirector:
