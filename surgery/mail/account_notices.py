@@ -12,7 +12,6 @@ from flask import current_app
 from surgery.database import utcnow
 from surgery.domain.accounts import INVITE, LINK_LIFETIMES, RESET
 from surgery.mail import outbox
-from surgery.mail.models import QUEUED
 
 RESET_KIND, INVITE_KIND = "password_reset", "organiser_invite"
 
@@ -44,18 +43,7 @@ def notify_link(organiser, link, seed: str, invited_by: str = "") -> None:
         "link": {"id": link.id, "purpose": link.purpose, "seed": seed, "text": words.action},
         "after": words.after,
     }
-    row = {
-        "kind": words.kind,
-        "to_address": organiser.email,
-        "subject": words.subject,
-        "payload": payload,
-        "status": QUEUED,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "last_error": "",
-    }
-    outbox.add([row])
+    outbox.add([outbox.row(words.kind, organiser.email, words.subject, payload, now)])
 
 
 def _reset(organiser, site: str) -> Wording:

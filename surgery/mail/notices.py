@@ -18,7 +18,6 @@ from surgery.domain.ical import CANCEL, REQUEST
 from surgery.domain.visibility import sentence
 from surgery.links import public_url
 from surgery.mail import outbox
-from surgery.mail.models import QUEUED
 from surgery.qr import qr_image
 from surgery.templating import format_clock, format_day
 
@@ -369,17 +368,7 @@ def _message(
             "location": ", ".join(p for p in (event.venue_name, event.venue_address) if p),
             "description": _description(event, session, lines),
         }
-    return {
-        "kind": kind,
-        "to_address": recipient.email,
-        "subject": subject.format(**words),
-        "payload": payload,
-        "status": QUEUED,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "last_error": "",
-    }
+    return outbox.row(kind, recipient.email, subject.format(**words), payload, now)
 
 
 def _when(event, session) -> str:
