@@ -76,7 +76,7 @@ ENV_SETTINGS = {
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_MAX_ATTEMPTS": int,
     "MAIL_SEND_TIMEOUT_SECONDS": float,
-    "MAIL_SEND_AFTER_REQUEST": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_SEND_AFTER_REQUEST": yes,
     "MAIL_LEASE_SECONDS": float,
     "MAIL_OUTBOX_FOLDER": str,
     "PUBLIC_BASE_URL": str,

@@ -77,14 +77,14 @@ def _choose_password(token: str, purpose: str, heading: str, button: str):
     """The page behind an emailed link: a new password, then signed in; the link is used up."""
     link = services.open_link(token, purpose)
     if link is None:
-        return _private(render_template("auth/link_gone.html", purpose=purpose), 404)
+        return render_template("auth/link_gone.html", purpose=purpose), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
             organiser = services.use_link(token, purpose, form.password.data)
         except NotFound:
             db.session.rollback()
-            return _private(render_template("auth/link_gone.html", purpose=purpose), 404)
+            return render_template("auth/link_gone.html", purpose=purpose), 404
         except DomainError as error:
             db.session.rollback()
             form.password.errors.append(str(error))
@@ -97,7 +97,7 @@ def _choose_password(token: str, purpose: str, heading: str, button: str):
         "auth/choose_password.html", form=form, organiser=link.organiser,
         heading=heading, button=button, form_hint=NEW_PASSWORD_HINT,
     )  # fmt: skip
-    return _private(page, 400 if form.errors else 200)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -125,8 +125,3 @@ def change():
 def _start_page() -> str:
     """Each role's own start page."""
     return url_for("organise.dashboard" if current_user.is_organiser else "checkin.events")
-
-
-def _private(page: str, status: int):
-    """A page behind a private link: kept out of caches."""
-    return page, status, {"Cache-Control": "private, no-store"}

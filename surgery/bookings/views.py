@@ -192,9 +192,7 @@ def checkin_qr(token: str):
     """The QR code of the person's check-in code, to show at the door."""
     registration = registration_or_404(token)
     url = public_url("checkin.scan", code=registration.checkin_code)
-    response = Response(qr_image(url, "svg"), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return Response(qr_image(url, "svg"), mimetype="image/svg+xml")  # no-store: headers.py
 
 
 def registration_or_404(token: str):

@@ -12,6 +12,7 @@ from flask import current_app
 from surgery.database import utcnow
 from surgery.domain.accounts import INVITE, LINK_LIFETIMES, RESET
 from surgery.mail import outbox
+from surgery.mail.models import new_message
 
 RESET_KIND, INVITE_KIND = "password_reset", "organiser_invite"
 
@@ -43,7 +44,7 @@ def notify_link(organiser, link, seed: str, invited_by: str = "") -> None:
         "link": {"id": link.id, "purpose": link.purpose, "seed": seed, "text": words.action},
         "after": words.after,
     }
-    outbox.add([outbox.row(words.kind, organiser.email, words.subject, payload, now)])
+    outbox.add([new_message(words.kind, organiser.email, words.subject, payload, now)])
 
 
 def _reset(organiser, site: str) -> Wording:

@@ -16,7 +16,7 @@ from surgery.database import utcnow
 from surgery.events.models import PUBLISHED, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
-from surgery.mail.models import ASKED, OutboxMessage
+from surgery.mail.models import ASKED, OutboxMessage, new_message
 from surgery.surgeons.models import Surgeon
 
 LOST_BOOKING_LINK, LOST_SURGEON_LINK = "lost_booking_link", "lost_surgeon_link"
@@ -31,17 +31,8 @@ def ask(email: str, holder: str) -> None:
     answers the look-up on its own thread, so the request does the same work either way.
     """
     now = utcnow()
-    row = {
-        "kind": KINDS[holder],
-        "to_address": email.strip().lower(),
-        "subject": "A private link was asked for",
-        "payload": {},
-        "status": ASKED,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "last_error": "",
-    }
+    subject = "A private link was asked for"
+    row = new_message(KINDS[holder], email.strip().lower(), subject, {}, now, status=ASKED)
     db.session.execute(sa.insert(OutboxMessage), [row])
     g.outbox_added = True
 

@@ -32,3 +32,18 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+def new_message(kind: str, to_address: str, subject: str, payload: dict, now, status=QUEUED):
+    """The values of one outbox row, due now and never tried, for an INSERT."""
+    return {
+        "kind": kind,
+        "to_address": to_address,
+        "subject": subject,
+        "payload": payload,
+        "status": status,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "last_error": "",
+    }

@@ -18,6 +18,7 @@ from surgery.domain.ical import CANCEL, REQUEST
 from surgery.domain.visibility import sentence
 from surgery.links import public_url
 from surgery.mail import outbox
+from surgery.mail.models import new_message
 from surgery.qr import qr_image
 from surgery.templating import format_clock, format_day
 
@@ -368,7 +369,7 @@ def _message(
             "location": ", ".join(p for p in (event.venue_name, event.venue_address) if p),
             "description": _description(event, session, lines),
         }
-    return outbox.row(kind, recipient.email, subject.format(**words), payload, now)
+    return new_message(kind, recipient.email, subject.format(**words), payload, now)
 
 
 def _when(event, session) -> str:

@@ -28,21 +28,6 @@ BATCH = 200  # messages sent over one connection by one call of send_due
 CLAIM = 10  # messages claimed at a time: what a killed sender holds until its lease ends
 
 
-def row(kind: str, to_address: str, subject: str, payload: dict, now, status: str = QUEUED):
-    """One outbox row, due now, never tried, for add()."""
-    return {
-        "kind": kind,
-        "to_address": to_address,
-        "subject": subject,
-        "payload": payload,
-        "status": status,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "last_error": "",
-    }
-
-
 def add(rows: list[dict]) -> None:
     """Queue messages in the current transaction (one INSERT for many rows)."""
     if rows:
