@@ -37,12 +37,20 @@ def counts(page: str) -> dict[str, int]:
     return {k: int(v) for k, v in re.findall(r"<dt>([\w-]+)</dt><dd>(\d+)</dd>", page)}
 
 
+PERSON = re.compile(
+    r'<span class="person-name">(.*?)</span>\s*<span class="person-status">(.*?)</span>'
+    r'\s*<span class="person-state">(.*?)</span>'
+)
+
+
 def listed(page: str) -> dict[str, str]:
-    """The people on the check-in page: name -> Expected or Here."""
-    found = re.findall(
-        r'<span class="person-name">(.*?)</span>\s*<span class="person-status">(.*?)</span>', page
-    )
-    return dict(found)
+    """The people on the check-in page: name -> Here or Not here yet (or why not)."""
+    return {name: status for name, status, _ in PERSON.findall(page)}
+
+
+def states(page: str) -> dict[str, str]:
+    """The people on the check-in page: name -> their state (booked, waiting list...)."""
+    return {name: state for name, _, state in PERSON.findall(page)}
 
 
 def press(client, event, name: str, action: str, q: str = ""):
@@ -77,7 +85,7 @@ def today(make_event, client):
 def test_the_page_lists_everyone_expected_with_the_counts(organiser_client, day):
     page = organiser_client.get(checkin_url(day)).text
 
-    assert listed(page) == {"Amira": "Expected", "Ben": "Expected", "Chloe": "Expected"}
+    assert listed(page) == {"Amira": "Not here yet", "Ben": "Not here yet", "Chloe": "Not here yet"}
     assert list(listed(page)) == ["Amira", "Ben", "Chloe"]
     assert counts(page) == {"Expected": 3, "Arrived": 0, "Walk-ins": 0}
 
@@ -90,14 +98,16 @@ def test_a_cancelled_booking_is_not_expected(organiser_client, make_event, clien
 
     page = organiser_client.get(checkin_url(event)).text
 
-    assert listed(page) == {"Eve": "Expected"}
+    assert states(page) == {"Dev": "Cancelled", "Eve": "Booked"}
+    assert listed(page) == {"Dev": "Cannot check in: see the desk", "Eve": "Not here yet"}
+    assert f"/checkin/{registration('Dev').id}/arrive" not in page
     assert counts(page)["Expected"] == 1
 
 
 def test_search_by_name_narrows_the_list(organiser_client, day):
     page = organiser_client.get(checkin_url(day), query_string={"q": "  mir "}).text
 
-    assert listed(page) == {"Amira": "Expected"}
+    assert listed(page) == {"Amira": "Not here yet"}
     assert 'value="  mir "' in page  # the search box keeps what was typed
 
 
@@ -105,7 +115,7 @@ def test_search_treats_like_wildcards_as_plain_characters(organiser_client, day,
     book(client, day, "50%Off")
 
     assert listed(organiser_client.get(checkin_url(day), query_string={"q": "%"}).text) == {
-        "50%Off": "Expected"
+        "50%Off": "Not here yet"
     }
     assert listed(organiser_client.get(checkin_url(day), query_string={"q": "_"}).text) == {}
     nobody = organiser_client.get(checkin_url(day), query_string={"q": "Zed"}).text
@@ -128,7 +138,7 @@ def test_arrive_and_undo_change_the_person_and_the_counts(organiser_client, day)
     assert registration("Ben").checked_in_at is None
     page = organiser_client.get(undone.headers["Location"]).text
     assert "Ben is no longer marked as here." in page
-    assert listed(page)["Ben"] == "Expected"
+    assert listed(page)["Ben"] == "Not here yet"
     assert counts(page)["Arrived"] == 0
 
 

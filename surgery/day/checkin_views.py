@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from surgery.actions import press
 from surgery.bookings.models import Registration
-from surgery.day import services
+from surgery.day import door, services
 from surgery.day.forms import CodeForm
 from surgery.events.models import Event
 from surgery.events.services import Filters, past_events, upcoming_events
@@ -52,14 +53,14 @@ def events():
 
 @bp.get("/events/<int:event_id>/checkin")
 def page(event_id: int):
-    """Everyone expected, searchable by name, with the counts."""
+    """Everyone who booked or came, each with their state, searchable by name; the counts."""
     event = db.get_or_404(Event, event_id)
     search = request.args.get("q", "")
     return render_template(
         "day/checkin.html",
         event=event,
-        people=services.people(event, search),
-        counts=services.counts(event),
+        people=door.door_list(event, search),
+        counts=door.counts(event),
         search=search,
         code_form=CodeForm(),
     )
@@ -69,9 +70,7 @@ def page(event_id: int):
 def arrive(event_id: int, registration_id: int):
     """Mark someone arrived."""
     registration = _registration_or_404(event_id, registration_id)
-    services.check_in(registration)
-    db.session.commit()
-    flash(f"{registration.name} is here.", "success")
+    press(lambda: services.check_in(registration), f"{registration.name} is here.")
     return _back(event_id)
 
 
@@ -79,9 +78,10 @@ def arrive(event_id: int, registration_id: int):
 def undo(event_id: int, registration_id: int):
     """Undo an arrival marked by mistake."""
     registration = _registration_or_404(event_id, registration_id)
-    services.undo_check_in(registration)
-    db.session.commit()
-    flash(f"{registration.name} is no longer marked as here.", "success")
+    press(
+        lambda: services.undo_check_in(registration),
+        f"{registration.name} is no longer marked as here.",
+    )
     return _back(event_id)
 
 
@@ -94,22 +94,23 @@ def typed_code(event_id: int):
     if registration is None or registration.event_id != event.id:
         flash("No booking for this day has that code. Check it, or search by name.", "error")
         return _back(event_id)
-    services.check_in(registration)
-    db.session.commit()
-    flash(f"{registration.name} is here.", "success")
+    press(lambda: services.check_in(registration), f"{registration.name} is here.")
     return _back(event_id)
 
 
 @bp.get("/checkin/<code>")
 def scan(code: str):
-    """The address inside the QR code: who it is, with one tap to mark them arrived.
+    """The address inside the QR code: who it is, their state, and one tap to mark them
+    arrived, unless their booking or the day was cancelled.
 
     Opening a link changes nothing (link previews and prefetching open links too).
     """
     registration = services.by_code(code)
     if registration is None or not _may_check_in(registration.event):
         abort(404)
-    return render_template("day/scan.html", registration=registration)
+    state = door.state_of(registration, door.waiting_positions(registration.event))
+    refusal = services.check_in_refusal(registration, state)
+    return render_template("day/scan.html", registration=registration, state=state, refusal=refusal)
 
 
 @bp.get("/events/<int:event_id>/sign-in-sheet")
@@ -126,9 +127,10 @@ def attendance(event_id: int):
     if request.method == "POST":
         shown = {form_id(v) for v in request.form.getlist("shown")} - {None}
         arrived = {form_id(v) for v in request.form.getlist("arrived")} - {None}
-        count = services.mark_attendance(event, shown, arrived)
-        db.session.commit()
-        flash(f"Attendance saved: {count} came.", "success")
+        press(
+            lambda: services.mark_attendance(event, shown, arrived),
+            lambda count: f"Attendance saved: {count} came.",
+        )
         return redirect(url_for(".attendance", event_id=event.id), code=303)
     return render_template("day/attendance.html", event=event, people=services.people(event))
 

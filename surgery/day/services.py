@@ -9,23 +9,16 @@ from sqlalchemy.orm import selectinload
 from surgery.bookings.models import Booking, Registration
 from surgery.bookings.services import AboutYou, apply_about, next_queue_key
 from surgery.database import lock_row, utcnow
+from surgery.day import door
 from surgery.day.models import Feedback
+from surgery.domain import attendance
 from surgery.domain.capacity import CANCELLED, CONFIRMED
 from surgery.domain.errors import DomainError
 from surgery.domain.tokens import hash_token, manage_token, new_form_key, normalise_checkin_code
+from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
-
-
-@dataclass
-class Counts:
-    """The numbers the door keeps an eye on."""
-
-    expected: int
-    arrived: int
-    walk_ins: int
-
 
 # a door login can open a day's check-in from this long before it starts until this long after
 DOOR_WINDOW = dt.timedelta(days=1)
@@ -54,33 +47,37 @@ def people(event: Event, search: str = "") -> list[Registration]:
         .order_by(sa.func.lower(Registration.name), Registration.id)
     )
     if search.strip():
-        query = query.where(Registration.name.ilike(f"%{_escape_like(search.strip())}%", "\\"))
+        query = query.where(Registration.name.ilike(f"%{door.escape_like(search.strip())}%", "\\"))
     return list(db.session.scalars(query))
 
 
-def _escape_like(text: str) -> str:
-    """Search for what was typed, not for LIKE's wildcards."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def counts(event: Event) -> Counts:
-    """Expected, arrived and walk-ins, in one query."""
-    active = sa.select(Booking.registration_id).where(Booking.status != CANCELLED)
-    row = db.session.execute(
-        sa.select(
-            sa.func.count().filter(Registration.id.in_(active)),
-            sa.func.count().filter(Registration.checked_in_at.is_not(None)),
-            sa.func.count().filter(Registration.is_walk_in.is_(True)),
-        ).where(Registration.event_id == event.id)
-    ).one()
-    return Counts(*row)
-
-
 def check_in(registration: Registration) -> None:
-    """Mark someone arrived (again is harmless)."""
+    """Mark someone arrived (again is harmless); refused for a cancelled booking or day.
+
+    Decided under the event's lock on fresh rows, so a booking cancelled a moment ago is
+    never checked in on what the session read before.
+    """
+    event = lock_row(Event, registration.event_id)
+    db.session.refresh(registration)
+    fresh = sa.select(Booking).where(Booking.registration_id == registration.id)
+    db.session.scalars(fresh.execution_options(populate_existing=True)).all()
+    db.session.expire(registration, ["bookings"])  # and bookings made meanwhile
+    refusal = check_in_refusal(registration, door.state_of(registration), event)
+    if refusal:
+        raise DomainError(refusal)
     if registration.checked_in_at is None:
         registration.checked_in_at = utcnow()
     db.session.flush()
+
+
+def check_in_refusal(registration: Registration, state, event: Event | None = None):
+    """Why this person cannot be checked in now (their state as given), or None."""
+    event = event or registration.event
+    return attendance.check_in_refusal(
+        state,
+        day_cancelled=event.status == EVENT_CANCELLED,
+        already_here=registration.checked_in_at is not None,
+    )
 
 
 def undo_check_in(registration: Registration) -> None:
@@ -146,11 +143,13 @@ def register_walk_in(event_id: int, walk_in: WalkIn, secret: str) -> Registratio
         registration.token_hash = hash_token(manage_token(secret, seed))
         apply_about(registration, walk_in.about)
         db.session.add(registration)
-    check_in(registration)
+    elif not registration.active_bookings:
+        registration.is_walk_in = True  # their booking was cancelled: they came without one
     surgery = surgery_now(event)
     if surgery is not None:
         _into_surgery(registration, surgery)
     db.session.flush()
+    check_in(registration)
     return registration
 
 
