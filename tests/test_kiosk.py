@@ -9,7 +9,7 @@ from surgery.domain.capacity import CONFIRMED
 from surgery.events.models import SURGERY
 from surgery.extensions import db
 from surgery.vocabulary.models import Topic
-from tests.conftest import ORGANISER_PASSWORD, book, count, post_form
+from tests.conftest import ORGANISER_PASSWORD, book, count, csrf_from, post_form
 from tests.test_matching_page import ids, plain
 
 WORKSHOP_AND_SURGERY = [
@@ -162,3 +162,21 @@ def test_leaving_needs_an_organisers_password(organiser_client, make_event):
     assert left.headers["Location"] == f"/organise/events/{event.id}/checkin"
     assert kiosk.get("/organise/").status_code == 200
     assert kiosk.get("/kiosk").status_code == 404
+
+
+def test_a_kiosk_of_a_day_cancelled_since_checks_nobody_in(organiser_client, make_event):
+    event = make_event()
+    kiosk = start_kiosk(organiser_client, event)
+    token = csrf_from(kiosk.get("/kiosk").text)  # the form was open when the day was cancelled
+    event.status = "cancelled"  # by an organiser on another device
+    db.session.commit()
+
+    page = kiosk.get("/kiosk")
+    data = {"csrf_token": token, "name": "Kit", "help_text": "Facebook groups"}
+    sent = kiosk.post("/kiosk", data=data)
+
+    said = "Leeds surgery is cancelled, so nobody can be checked in here."
+    assert said in plain(page.text)
+    assert 'name="name"' not in page.text
+    assert sent.status_code == 409 and said in plain(sent.text)
+    assert count(Registration) == 0

@@ -61,6 +61,9 @@ def page():
     event = db.session.get(Event, session.get(KIOSK_KEY) or 0)
     if event is None:
         abort(404)
+    if not event.is_published:  # cancelled (or taken off the list) since the kiosk started
+        page = render_template("day/kiosk.html", event=event, form=None)
+        return page, 409 if request.method == "POST" else 200
     form = WalkInForm()
     form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
     if form.validate_on_submit():
