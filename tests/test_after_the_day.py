@@ -12,12 +12,12 @@ import sqlalchemy as sa
 
 from surgery.bookings.models import Registration
 from surgery.database import utcnow
-from surgery.day.models import Feedback
+from surgery.day.models import Feedback, HelpRecord
 from surgery.domain.tokens import manage_token
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from surgery.vocabulary.models import RoleTag
-from tests.conftest import ORGANISER_PASSWORD, count, post_form
+from tests.conftest import ORGANISER_PASSWORD, book, count, post_form
 from tests.mail_fixtures import text_of
 from tests.test_matching_page import (
     add_surgeon,
@@ -102,7 +102,7 @@ def test_the_day_in_numbers(organiser_client, day):
     page = organiser_client.get(numbers_url(day)).text
 
     assert big_counts(page) == {
-        "People helped": "1",
+        "People helped": "0",  # Sue and Ben have started, not finished
         "Came": "3",
         "Walk-ins": "1",
         "Booked, not here yet": "1",  # the day is not over: Cal may still come
@@ -113,6 +113,61 @@ def test_the_day_in_numbers(organiser_client, day):
     assert table(page, "topics") == [("Facebook", 1), ("Instagram", 1)]
     assert "<caption>Who came (role tags they chose to share)</caption>" in page
     assert 'class="bar bar-50"' in page
+
+
+def floor_url(event) -> str:
+    return f"/organise/sessions/{event.sessions[0].id}/floor"
+
+
+def end_pairing(client, event, name: str, back: bool = False):
+    """Press End on the floor for the person's pairing in progress (back: needs more help)."""
+    record = db.session.scalars(
+        sa.select(HelpRecord).where(
+            HelpRecord.booking_id == booking_of(name).id, HelpRecord.ended_at.is_(None)
+        )
+    ).one()
+    url = f"{floor_url(event)}/{record.id}/end"
+    ended = post_form(client, floor_url(event), url, data={"back": "1"} if back else {})
+    assert ended.status_code == 303
+
+
+def start_pairing(client, event, name: str, surgeon: str):
+    """Press Start on the floor for a person and a surgeon who is here."""
+    url = f"{floor_url(event)}/surgeons/{surgeon_of(surgeon).id}/here"
+    post_form(client, floor_url(event), url)
+    pair = {"pair": f"{booking_of(name).id}:{surgeon_of(surgeon).id}"}
+    started = post_form(client, floor_url(event), f"{floor_url(event)}/start", data=pair)
+    assert started.status_code == 303
+
+
+def test_people_helped_are_those_whose_one_to_one_finished(organiser_client, day):
+    end_pairing(organiser_client, day, "Ben")  # Sue and Ben are done
+    start_pairing(organiser_client, day, "Ana", "Tom")
+    end_pairing(organiser_client, day, "Ana", back=True)  # cut short: Ana waits again
+    start_pairing(organiser_client, day, "Kit", "Sue")  # started, still going
+
+    page = organiser_client.get(numbers_url(day)).text
+
+    assert big_counts(page)["People helped"] == "1"
+    assert count(HelpRecord) == 3
+
+
+def test_a_waiting_list_person_who_did_not_come_is_not_a_no_show(
+    organiser_client, client, make_event
+):
+    event = make_event(sessions=[{"kind": "workshop", "title": "Blogging", "capacity": 1}])
+    for name in ("Ana", "Ben", "Cal"):
+        book(client, event, name)  # Ana has the place; Ben and Cal wait
+    check_in(organiser_client, event, "Cal")  # Cal came anyway, hoping for a place
+    now = utcnow()
+    event.sessions[0].starts_at = now - dt.timedelta(hours=3)
+    event.sessions[0].ends_at = now - dt.timedelta(hours=1)
+    db.session.commit()
+
+    counts = big_counts(organiser_client.get(numbers_url(event)).text)
+
+    assert counts["Booked but did not come"] == "1"  # Ana; Ben had no place to miss
+    assert counts["Came"] == "1"
 
 
 def test_the_numbers_are_for_organisers(client, make_event):

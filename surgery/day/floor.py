@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 from surgery.bookings.models import Booking, Registration
 from surgery.database import lock_row, utcnow
 from surgery.day.models import HelpRecord
-from surgery.domain import floor
-from surgery.domain.capacity import CANCELLED, CONFIRMED
+from surgery.domain import attendance, floor
+from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import DomainError
 from surgery.events.models import SURGERY, Event, EventSession
 from surgery.extensions import db
@@ -188,13 +188,19 @@ class DayNumbers:
     expected: int
     arrived: int
     walk_ins: int
-    no_shows: int  # booked and not checked in; "no-shows" only once the day is over
+    no_shows: int  # confirmed and not checked in; "no-shows" only once the day is over
     day_over: bool
-    helped: int
+    helped: int  # people whose one-to-one finished
     surgeon_hours: float
     helping_hours: float
     role_tags: list
     topics: list
+
+
+def _state(registration: Registration) -> attendance.DoorState:
+    """Where someone stood on the day, from their bookings."""
+    places = [attendance.Place(b.status) for b in registration.bookings]
+    return attendance.door_state(places, registration.is_walk_in)
 
 
 def numbers(event: Event) -> DayNumbers:
@@ -214,12 +220,13 @@ def numbers(event: Event) -> DayNumbers:
             )
         )
     )
-    booked = [r for r in registrations if any(b.status != CANCELLED for b in r.bookings)]
+    states = {r.id: _state(r) for r in registrations}
     came = [r for r in registrations if r.checked_in_at is not None]
     records = list(
         db.session.scalars(
             sa.select(HelpRecord).join(HelpRecord.booking).join(Booking.session)
             .where(EventSession.event_id == event.id)
+            .options(selectinload(HelpRecord.booking))
         )
     )  # fmt: skip
     surgeons = db.session.execute(
@@ -228,12 +235,17 @@ def numbers(event: Event) -> DayNumbers:
         )
     ).all()
     return DayNumbers(
-        expected=len(booked),
+        expected=sum(attendance.is_expected(state) for state in states.values()),
         arrived=len(came),
         walk_ins=sum(1 for r in came if r.is_walk_in),
-        no_shows=sum(1 for r in booked if r.checked_in_at is None and not r.is_walk_in),
+        no_shows=sum(
+            attendance.is_no_show(states[r.id], r.checked_in_at is not None) for r in registrations
+        ),
         day_over=now >= day_ends,
-        helped=len({r.booking_id for r in records}),
+        helped=attendance.people_helped(
+            attendance.OneToOne(r.booking.registration_id, r.ended_at is not None, r.back_in_queue)
+            for r in records
+        ),
         surgeon_hours=floor.hours_present(list(surgeons), until),
         helping_hours=floor.hours_present([(r.started_at, r.ended_at) for r in records], until),
         role_tags=floor.shares(Counter(t.name for r in came for t in r.role_tags).most_common()),
