@@ -73,6 +73,8 @@ class EventSession(db.Model):
     ical_uid: Mapped[str] = mapped_column(sa.String(80), unique=True, default=new_uid)
     ical_sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the calendar feeds' Last-Modified: a moved or renamed session changes them
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 

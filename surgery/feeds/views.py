@@ -1,16 +1,20 @@
-"""Calendar feeds, served as text/calendar (METHOD:PUBLISH, no attendees)."""
+"""Calendar feeds, served as text/calendar (METHOD:PUBLISH, no attendees).
+
+Calendars poll feeds often: each answers If-None-Match and If-Modified-Since with 304 Not
+Modified while what it shows is unchanged (ETag from its entries, Last-Modified from the
+latest change to the rows behind them).
+"""
 
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy.orm import selectinload
+from werkzeug.http import is_resource_modified
 
 from surgery.bookings.views import registration_or_404
 from surgery.database import utcnow
-from surgery.domain import ical
-from surgery.domain.capacity import CANCELLED as BOOKING_CANCELLED
-from surgery.domain.capacity import WAITLISTED
+from surgery.domain import feeds, ical
 from surgery.events.models import CANCELLED, PUBLISHED, Event, EventSession
 from surgery.events.services import published_event
 from surgery.extensions import db
@@ -33,9 +37,12 @@ def all_events():
         )
         .options(selectinload(Event.sessions))
         .order_by(Event.id)
-    )
+    ).all()
     entries = [_session_entry(e, s) for e in events for s in e.sessions]
-    return _calendar(ical.feed(entries, current_app.config["SITE_NAME"], utcnow()), "surgery")
+    # any day's change counts, so a day taken off the list changes the feed's date too
+    changed = [db.session.scalar(sa.select(sa.func.max(Event.updated_at)))]
+    changed += [s.updated_at for e in events for s in e.sessions]
+    return _serve(entries, current_app.config["SITE_NAME"], "surgery", changed)
 
 
 @bp.get("/events/<int:event_id>/calendar.ics")
@@ -45,16 +52,20 @@ def one_event(event_id: int):
     if event is None:
         abort(404)
     entries = [_session_entry(event, s) for s in event.sessions]
-    return _calendar(ical.feed(entries, event.title, utcnow()), f"event-{event.id}")
+    changed = [event.updated_at] + [s.updated_at for s in event.sessions]
+    return _serve(entries, event.title, f"event-{event.id}", changed)
 
 
 @bp.get("/bookings/<token>/calendar.ics")
 def my_bookings(token: str):
-    """A person's own sessions, with the same entries as their invites."""
+    """A person's own sessions, with the same entries as their invites; a day taken off the
+    list shows as cancelled rather than vanishing, so no calendar keeps it."""
     registration = registration_or_404(token)
     event = registration.event
-    entries = [_booking_entry(event, b) for b in registration.bookings if b.status != WAITLISTED]
-    return _calendar(ical.feed(entries, event.title, utcnow()), "my-bookings")
+    entries = [e for e in (_booking_entry(event, b) for b in registration.bookings) if e]
+    changed = [event.updated_at]
+    changed += [t for b in registration.bookings for t in (b.updated_at, b.session.updated_at)]
+    return _serve(entries, event.title, "my-bookings", changed, private=True)
 
 
 def _session_entry(event: Event, session: EventSession) -> ical.Entry:
@@ -73,18 +84,27 @@ def _session_entry(event: Event, session: EventSession) -> ical.Entry:
     )
 
 
-def _booking_entry(event: Event, booking) -> ical.Entry:
-    """A booked session, with the UID and SEQUENCE of the person's invite."""
+def _booking_entry(event: Event, booking) -> ical.Entry | None:
+    """A booked session, with the UID and SEQUENCE of the person's invite; None for a
+    waiting-list place, which never had one."""
+    shown = feeds.booked_entry(
+        booking.status,
+        booking.ical_sequence,
+        day_listed=event.status == PUBLISHED,
+        day_cancelled=event.status == CANCELLED,
+    )
+    if shown is None:
+        return None
     session = booking.session
     return ical.Entry(
         uid=booking.ical_uid,
-        sequence=booking.ical_sequence,
+        sequence=shown.sequence,
         summary=f"{session.title} – {event.title}",
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         location=_location(event),
         url=public_url("events.detail", event_id=event.id),  # never the private link
-        cancelled=booking.status == BOOKING_CANCELLED or event.status == CANCELLED,
+        cancelled=shown.cancelled,
         organiser=_organiser(event),
     )
 
@@ -97,6 +117,26 @@ def _organiser(event: Event) -> ical.Person:
 def _location(event: Event) -> str:
     """Venue and address on one line."""
     return ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+
+
+def _serve(entries, name: str, filename: str, changed, private: bool = False) -> Response:
+    """The feed, or 304 Not Modified when the caller's copy is still what it shows.
+
+    A public feed may be kept by any cache that asks again each time (no-cache); a private
+    feed's address is a key, so headers.py keeps it out of every cache (no-store).
+    """
+    version = feeds.version(name, entries)
+    last_modified = max((t for t in changed if t is not None), default=None)
+    if is_resource_modified(request.environ, etag=version, last_modified=last_modified):
+        response = _calendar(ical.feed(entries, name, utcnow()), filename)
+    else:
+        response = Response(status=304)
+    response.headers["ETag"] = version
+    if last_modified is not None:
+        response.last_modified = last_modified
+    if not private:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _calendar(body: bytes, name: str) -> Response:
