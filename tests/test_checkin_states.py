@@ -100,6 +100,27 @@ def test_a_cancelled_days_codes_are_refused(organiser_client, make_event):
     assert flashes(shown) == [DAY_CANCELLED]
     assert DAY_CANCELLED in scanned and f"/checkin/{ann.id}/arrive" not in scanned
     assert snapshot() == before
+    listing = organiser_client.get(checkin_url(event)).text
+    assert "This surgery day was cancelled, so nobody can be checked in." in listing
+    assert listed(listing) == {"Ann": "Cannot check in: see the desk"}
+    assert f"/checkin/{ann.id}/arrive" not in listing
+
+
+def test_the_sign_in_sheet_says_who_waits_and_leaves_out_the_cancelled(
+    organiser_client, make_event
+):
+    event = make_event(sessions=[{"kind": WORKSHOP, "title": "Blogging", "capacity": 1}])
+    for name in ("Amira", "Ben"):
+        book(organiser_client, event, name)
+    token = manage_token(book(organiser_client, event, "Cat"))
+    post_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+
+    sheet = organiser_client.get(f"/organise/events/{event.id}/sign-in-sheet").text
+
+    rows = re.findall(
+        r'<th scope="row">(\w+)</th><td>\w+</td><td>[^<]*</td><td>([^<]*)</td>', sheet
+    )
+    assert rows == [("Amira", "Booked"), ("Ben", "Waiting list (position 1)")]
 
 
 def test_the_list_shows_each_state_and_expects_only_confirmed_people(organiser_client, make_event):
