@@ -56,11 +56,13 @@ def page(event_id: int):
     """Everyone who booked or came, each with their state, searchable by name; the counts."""
     event = db.get_or_404(Event, event_id)
     search = request.args.get("q", "")
+    everyone = door.door_list(event)
+    people = door.door_list(event, search) if search.strip() else everyone
     return render_template(
         "day/checkin.html",
         event=event,
-        people=door.door_list(event, search),
-        counts=door.counts(event),
+        people=people,
+        counts=door.counts(everyone),
         search=search,
         code_form=CodeForm(),
     )

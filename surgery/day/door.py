@@ -84,9 +84,8 @@ def waiting_positions(event: Event) -> dict[int, int]:
     return {b: n for queue in queues.values() for b, n in capacity.positions(queue).items()}
 
 
-def counts(event: Event) -> Counts:
-    """Expected (a confirmed place they booked), arrived and walk-ins."""
-    people = door_list(event)
+def counts(people: list[AtDoor]) -> Counts:
+    """Expected (a confirmed place they booked), arrived and walk-ins, of a whole list."""
     return Counts(
         expected=sum(attendance.is_expected(p.state) for p in people),
         arrived=sum(p.registration.checked_in_at is not None for p in people),
