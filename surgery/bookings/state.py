@@ -29,7 +29,13 @@ def volunteer_sessions(event: Event) -> list[EventSession]:
     """The surgery sessions of a day that are still to come, for volunteers to offer."""
     now = utcnow()
     surgeries = [s for s in event.sessions if s.kind == SURGERY]
-    return [s for s in surgeries if bookable.phase(s.starts_at, s.ends_at, now) == bookable.OPEN]
+    return [s for s in surgeries if _volunteer_refusal(s, now) is None]
+
+
+def _volunteer_refusal(session: EventSession, now) -> str | None:
+    """Why nobody can volunteer for this surgery session now, or None while they can."""
+    phase = bookable.phase(session.starts_at, session.ends_at, now)
+    return bookable.volunteer_refusal(session.title, phase)
 
 
 def day_is_over(event: Event) -> bool:
