@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from surgery import text
+from surgery.domain.answers import role_tags_problem
 
 # Dates anyone may type: far enough either way for any surgery day, near enough that
 # every date sum (a day later, a timezone away) stays a real date on every database.
@@ -61,6 +62,16 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class RoleTagsGoTogether:
+    """Refuse "Prefer not to say" ticked together with other role tags."""
+
+    def __call__(self, form, field) -> None:
+        names = {choice.value: choice.label for choice in field.choices or []}
+        problem = role_tags_problem(names.get(i, "") for i in field.data or [])
+        if problem:
+            raise ValidationError(problem)
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -1,11 +1,13 @@
 """Booking through the public form: success, waiting list, bad input, repeats, consent."""
 
+import datetime as dt
 import re
 
 import pytest
 import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
+from surgery.database import utcnow
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.events.models import OPEN_SPACE, SURGERY, WORKSHOP
 from surgery.extensions import db
@@ -141,11 +143,18 @@ def test_open_space_cannot_be_booked(client, make_event):
     assert count(Booking) == 0
 
 
-def test_session_that_has_started_is_refused_and_nothing_is_saved(client, make_event):
-    event = make_event(days_ahead=-1)
-    response = book(client, event, "Sam")
+def test_session_that_started_while_the_form_was_open_is_refused_and_nothing_is_saved(
+    client, db_session, make_event
+):
+    event = make_event(sessions=DAY)
+    page = client.get(f"/events/{event.id}/book").text
+    event.sessions[0].starts_at = utcnow() - dt.timedelta(minutes=5)
+    db_session.commit()
+    data = {"name": "Sam", "email": "sam@example.org", "sessions": [event.sessions[0].id]}
+    response = client.post(f"/events/{event.id}/book", data={**data, "csrf_token": csrf_from(page)})
     assert response.status_code == 400
-    assert "has already started" in field_error(response.text, "sessions")
+    message = "Surgery space has already started, so it can no longer be booked."
+    assert field_error(response.text, "sessions") == message
     assert count(Registration) == 0
 
 
@@ -242,7 +251,10 @@ def test_sensitive_answers_without_consent_are_not_kept(client, make_event):
         access_other="A chair with arms",
     )
     page = client.get(booked.headers["Location"]).text
-    assert "We did not keep your answers about you and your access needs" in page
+    assert (
+        "You chose not to let us keep your role tags and access needs, so we did not keep: "
+        "role tags (1), access needs (1), what else you need to take part." in page
+    )
     person = db.session.scalars(sa.select(Registration)).one()
     assert person.role_tags == []
     assert person.access_needs == []
@@ -263,7 +275,7 @@ def test_sensitive_answers_with_consent_are_kept(client, make_event):
         access_other="A chair with arms",
         consent="y",
     )
-    assert "We did not keep" not in client.get(booked.headers["Location"]).text
+    assert "we did not keep" not in client.get(booked.headers["Location"]).text
     person = db.session.scalars(sa.select(Registration)).one()
     assert {t.name for t in person.role_tags} == {"Volunteer", "Community journalist"}
     assert person.access_needs == ["bsl", "quiet_space"]

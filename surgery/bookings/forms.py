@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from surgery.bookings.services import AboutYou
 from surgery.domain.access import ACCESS_NEEDS
 from surgery.domain.languages import parse as parse_languages
-from surgery.forms import Form, MailableEmail, MultiCheckboxField, choices
+from surgery.forms import Form, MailableEmail, MultiCheckboxField, RoleTagsGoTogether, choices
 
 
 class AboutYouForm(Form):
@@ -19,7 +19,18 @@ class AboutYouForm(Form):
         "Tell us more about what you would like help with (optional)",
         validators=[Optional(), Length(max=2000)],
     )
-    role_tags = MultiCheckboxField("About you (optional)", coerce=int, validators=[Optional()])
+    languages = StringField(
+        "Languages besides English you would like help in, such as BSL (optional)",
+        validators=[Optional(), Length(max=200)],
+    )
+    # asked before the answers it covers, so people know what happens to them first
+    consent = BooleanField(
+        "I agree that you can store my answers about me and my access needs, "
+        "and show them only to the organisers of this surgery"
+    )
+    role_tags = MultiCheckboxField(
+        "About you (optional)", coerce=int, validators=[Optional(), RoleTagsGoTogether()]
+    )
     access_needs = MultiCheckboxField(
         "What do you need to take part? (optional)",
         choices=choices(ACCESS_NEEDS.items()),
@@ -32,14 +43,6 @@ class AboutYouForm(Form):
     wants_lived_experience = BooleanField(
         "I would like my surgeon to have lived experience of mental health difficulties, "
         "if possible"
-    )
-    languages = StringField(
-        "Languages besides English you would like help in, such as BSL (optional)",
-        validators=[Optional(), Length(max=200)],
-    )
-    consent = BooleanField(
-        "I agree that you can store my answers about me and my access needs, "
-        "and show them only to the organisers of this surgery"
     )
     share_with_surgeon = BooleanField(
         "My surgeon may see what I wrote about what I want help with, and my answers about "

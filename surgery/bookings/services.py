@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
 from surgery.database import by_token, lock_row, utcnow
-from surgery.domain import capacity
+from surgery.domain import bookable, capacity
+from surgery.domain.answers import Unconsented
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import NotBookable, NotFound
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
@@ -40,14 +41,15 @@ class AboutYou:
     wants_lived_experience: bool = False
     languages: list[str] = field(default_factory=list)
 
-    @property
-    def has_sensitive(self) -> bool:
-        """True if it holds answers we may keep only with consent."""
-        return bool(
-            self.role_tag_ids
-            or self.access_needs
-            or self.access_other.strip()
-            or self.wants_lived_experience
+    def unconsented(self) -> Unconsented:
+        """The answers we may keep only with consent that were given without it."""
+        if self.consent:
+            return Unconsented()
+        return Unconsented(
+            role_tags=len(self.role_tag_ids),
+            access_needs=len(self.access_needs),
+            access_other=bool(self.access_other.strip()),
+            wants_lived_experience=self.wants_lived_experience,
         )
 
 
@@ -71,7 +73,7 @@ class BookingOutcome:
     token: str | None
     added: list[Booking] = field(default_factory=list)
     already: list[Booking] = field(default_factory=list)
-    sensitive_dropped: bool = False
+    not_kept: Unconsented = field(default_factory=Unconsented)
 
 
 def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
@@ -102,8 +104,8 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
         apply_about(registration, req.about)
         db.session.add(registration)
     added, already = _book_into(registration, sessions)
-    dropped = is_new and req.about.has_sensitive and not req.about.consent
-    return BookingOutcome(registration, token, added, already, dropped)
+    not_kept = req.about.unconsented() if is_new else Unconsented()
+    return BookingOutcome(registration, token, added, already, not_kept)
 
 
 def registration_by_email(event_id: int, email: str) -> Registration | None:
@@ -143,17 +145,22 @@ def _book_into(registration: Registration, sessions: list[EventSession]):
 
 
 def _bookable_sessions(event: Event, session_ids: list[int]) -> list[EventSession]:
-    """The chosen sessions, each checked to be open for booking."""
+    """The chosen sessions, each checked to be open for booking (the event is locked)."""
     chosen = [s for s in event.sessions if s.id in set(session_ids)]
     if not chosen:
         raise NotBookable("Choose at least one session to book.")
     now = utcnow()
     for session in chosen:
-        if not session.needs_booking:
-            raise NotBookable(f"{session.title} needs no booking: just come along.")
-        if session.starts_at <= now:
-            raise NotBookable(f"{session.title} has already started.")
+        refused = refusal(session, now)
+        if refused:
+            raise NotBookable(refused)
     return chosen
+
+
+def refusal(session: EventSession, now) -> str | None:
+    """Why a session cannot be booked at this moment, or None when it can."""
+    phase = bookable.phase(session.starts_at, session.ends_at, now)
+    return bookable.refusal(session.title, session.needs_booking, phase)
 
 
 def _booking_for(registration: Registration, session: EventSession) -> Booking | None:
@@ -341,41 +348,3 @@ def waiting_positions(registration: Registration) -> dict[int, int]:
             queue = [b.id for b in waiting_list(booking.session_id)]
             result[booking.id] = capacity.positions(queue)[booking.id]
     return result
-
-
-@dataclass(frozen=True)
-class Places:
-    """Bookings in one session, as counts."""
-
-    capacity: int | None
-    confirmed: int = 0
-    waiting: int = 0
-
-    @property
-    def left(self) -> int | None:
-        """Places still free, or None where no booking is needed."""
-        return (
-            None if self.capacity is None else capacity.places_left(self.capacity, self.confirmed)
-        )
-
-    @property
-    def full(self) -> bool:
-        """True when the next booking joins the waiting list."""
-        return self.capacity is not None and (self.left == 0 or self.waiting > 0)
-
-
-def places_by_session(sessions: list[EventSession]) -> dict[int, Places]:
-    """Confirmed and waiting counts for many sessions in one query."""
-    counts: dict[int, dict[str, int]] = {s.id: {} for s in sessions}
-    if counts:
-        rows = db.session.execute(
-            sa.select(Booking.session_id, Booking.status, sa.func.count())
-            .where(Booking.session_id.in_(counts), Booking.status.in_([CONFIRMED, WAITLISTED]))
-            .group_by(Booking.session_id, Booking.status)
-        )
-        for session_id, status, n in rows:
-            counts[session_id][status] = n
-    return {
-        s.id: Places(s.capacity, counts[s.id].get(CONFIRMED, 0), counts[s.id].get(WAITLISTED, 0))
-        for s in sessions
-    }

@@ -13,8 +13,9 @@ from flask import (
 )
 
 from surgery import limits
-from surgery.bookings import services
+from surgery.bookings import services, state
 from surgery.bookings.forms import AboutYouForm, AddSessionsForm, BookingForm
+from surgery.domain.answers import not_kept
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
@@ -37,10 +38,16 @@ def book(event_id: int):
     event = published_event(event_id)
     if event is None or not event.is_published:
         abort(404)
+    bookable = state.open_sessions(event)
+    closed = state.closed_reason(event, bookable)
+    if closed:
+        page = render_template("bookings/closed.html", event=event, reason=closed)
+        return page, 200 if request.method == "GET" else 400
     form = BookingForm()
     form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
-    bookable = [s for s in event.sessions if s.needs_booking]
-    form.sessions.choices = choices((s.id, s.title) for s in bookable)
+    # every session that needs booking is a valid choice, so a form sent after one started
+    # is refused by the service, under the lock, in words; only open ones are offered
+    form.sessions.choices = choices((s.id, s.title) for s in event.sessions if s.needs_booking)
     if request.method == "GET":
         form.form_key.data = new_form_key()
         chosen = request.args.get("session", type=int)
@@ -58,7 +65,8 @@ def book(event_id: int):
         else:
             db.session.commit()
             return _after_booking(event, outcome)
-    places = services.places_by_session(event.sessions)
+    form.sessions.choices = choices((s.id, s.title) for s in bookable)
+    places = state.places_by_session(event.sessions)
     page = render_template("bookings/book.html", event=event, form=form, places=places)
     return page, 400 if form.errors else 200
 
@@ -97,12 +105,7 @@ def _after_booking(event, outcome: services.BookingOutcome):
     only that its link has been emailed to it."""
     if outcome.token is None:
         return render_template("bookings/already.html", event=event)
-    if outcome.sensitive_dropped:
-        flash(
-            "We did not keep your answers about you and your access needs, because you did not "
-            "agree to us storing them. You can add them from this page at any time.",
-            "info",
-        )
+    _say_what_was_not_kept(outcome.not_kept)
     return redirect(url_for("bookings.confirmation", token=outcome.token), code=303)
 
 
@@ -110,11 +113,13 @@ def _after_booking(event, outcome: services.BookingOutcome):
 def confirmation(token: str):
     """Thanks, what was booked and the private link to keep."""
     registration = registration_or_404(token)
+    states = state.booking_states(registration)
     return render_template(
         "bookings/confirmation.html",
         registration=registration,
         token=token,
-        positions=services.waiting_positions(registration),
+        states=states,
+        truth=state.truth(registration, states),
     )
 
 
@@ -135,9 +140,11 @@ def update_about(token: str):
     form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
     if not form.validate():
         return _manage_page(registration, token, form), 400
-    services.apply_about(registration, form.about())
+    about = form.about()
+    services.apply_about(registration, about)
     db.session.commit()
     flash("Your answers are saved.", "success")
+    _say_what_was_not_kept(about.unconsented())
     return redirect(url_for("bookings.manage", token=token), code=303)
 
 
@@ -145,7 +152,7 @@ def update_about(token: str):
 def add_sessions(token: str):
     """Book more sessions of the same day from the private link."""
     registration = registration_or_404(token)
-    form = _add_form(registration)
+    form = _add_form(registration, open_only=False)
     if form.validate():
         try:
             added = services.add_sessions(registration, form.sessions.data)
@@ -155,9 +162,11 @@ def add_sessions(token: str):
         else:
             db.session.commit()
             titles = ", ".join(b.session.title for b in added)
-            said = f"Added: {titles}. We have emailed you about each." if added else None
+            emailed = " We have emailed you about each." if registration.email else ""
+            said = f"Added: {titles}.{emailed}" if added else None
             flash(said or "You are already booked on those sessions.", "success")
             return redirect(url_for("bookings.manage", token=token), code=303)
+    form.sessions.choices = _add_choices(registration)
     about = AboutYouForm(formdata=None, obj=registration)
     _fill_about_form(about, registration)
     return _manage_page(registration, token, about, form), 400
@@ -191,8 +200,17 @@ def cancel_all(token: str):
 def checkin_qr(token: str):
     """The QR code of the person's check-in code, to show at the door."""
     registration = registration_or_404(token)
+    if not state.truth(registration, state.booking_states(registration)).booked:
+        abort(404)  # no place to come to, so no code to show at the door
     url = public_url("checkin.scan", code=registration.checkin_code)
     return Response(qr_image(url, "svg"), mimetype="image/svg+xml")  # no-store: headers.py
+
+
+def _say_what_was_not_kept(answers) -> None:
+    """Tell the person exactly which answers were thrown away for lack of consent."""
+    said = not_kept(answers)
+    if said:
+        flash(said, "info")
 
 
 def registration_or_404(token: str):
@@ -214,24 +232,34 @@ def _fill_about_form(form: AboutYouForm, registration) -> None:
     form.languages.data = as_text(registration.languages or [])
 
 
-def _add_form(registration) -> AddSessionsForm:
-    """The form to book more sessions: those needing a booking that this person has not."""
+def _add_form(registration, open_only=True) -> AddSessionsForm:
+    """The form to book more sessions of the day."""
     form = AddSessionsForm()
-    booked = {b.session_id for b in registration.active_bookings}
-    open_sessions = [
-        s for s in registration.event.sessions if s.needs_booking and s.id not in booked
-    ]
-    form.sessions.choices = choices((s.id, s.title) for s in open_sessions)
+    form.sessions.choices = _add_choices(registration, open_only)
     return form
+
+
+def _add_choices(registration, open_only=True):
+    """Sessions needing a booking that this person has not booked: those open now, to offer.
+
+    Sent, the form accepts them all, so a session that started while the page was open is
+    refused by the service in words rather than as "not a valid choice"."""
+    booked = {b.session_id for b in registration.active_bookings}
+    event = registration.event
+    sessions = state.open_sessions(event) if open_only else event.sessions
+    return choices((s.id, s.title) for s in sessions if s.needs_booking and s.id not in booked)
 
 
 def _manage_page(registration, token: str, form: AboutYouForm, add_form=None):
     """Render the manage page with the given needs form (and form to add sessions)."""
+    states = state.booking_states(registration)
     return render_template(
         "bookings/manage.html",
         registration=registration,
         token=token,
         form=form,
         add_form=add_form or _add_form(registration),
-        positions=services.waiting_positions(registration),
+        places=state.places_by_session(registration.event.sessions),
+        states=states,
+        truth=state.truth(registration, states),
     )

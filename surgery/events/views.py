@@ -4,7 +4,8 @@ import datetime as dt
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from surgery.bookings.services import places_by_session
+from surgery.bookings import state
+from surgery.bookings.state import places_by_session
 from surgery.events import services
 from surgery.events.models import SESSION_KINDS, SURGERY, EventSession
 from surgery.extensions import db
@@ -68,7 +69,12 @@ def detail(event_id: int):
     if event is None:
         abort(404)
     return render_template(
-        "events/detail.html", event=event, places=places_by_session(event.sessions)
+        "events/detail.html",
+        event=event,
+        places=places_by_session(event.sessions),
+        bookable=state.open_sessions(event),
+        volunteering=state.volunteer_sessions(event),
+        day_over=state.day_is_over(event),
     )
 
 

@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from surgery.domain.languages import parse as parse_languages
-from surgery.forms import Form, MailableEmail, MultiCheckboxField, choices
+from surgery.forms import Form, MailableEmail, MultiCheckboxField, RoleTagsGoTogether, choices
 from surgery.surgeons.services import SurgeonDetails
 
 
@@ -38,7 +38,9 @@ class SurgeonForm(Form):
         "Languages besides English you can help in, such as BSL (optional)",
         validators=[Optional(), Length(max=200)],
     )
-    role_tags = MultiCheckboxField("About you (optional)", coerce=int, validators=[Optional()])
+    role_tags = MultiCheckboxField(
+        "About you (optional)", coerce=int, validators=[Optional(), RoleTagsGoTogether()]
+    )
     consent = BooleanField(
         "I agree that you can store my answers about me, and show them only to the organisers"
     )

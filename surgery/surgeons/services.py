@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Registration
-from surgery.database import by_token, lock_row
+from surgery.database import by_token, lock_row, utcnow
+from surgery.domain import bookable
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
@@ -61,6 +62,8 @@ def volunteer(
     if event is None or (not by_organiser and not event.is_published):
         raise NotFound("This surgery day is not taking volunteers.")
     _refuse_if_cancelled(event, "it is not taking surgeons")
+    if not by_organiser:  # an organiser may add someone who turned up to help on the day
+        _refuse_started(event, details.session_ids)
     email = details.email.strip().lower()
     surgeon = db.session.scalars(
         sa.select(Surgeon).where(Surgeon.event_id == event.id, Surgeon.email == email)
@@ -143,6 +146,17 @@ def _refuse_if_cancelled(event: Event, consequence: str) -> None:
     """No new invites for a cancelled day: they would put it back in people's calendars."""
     if event.status == EVENT_CANCELLED:
         raise DomainError(f"This surgery day is cancelled, so {consequence}.")
+
+
+def _refuse_started(event: Event, session_ids: list[int]) -> None:
+    """Nobody volunteers for a surgery session that has started or is over (event locked)."""
+    now = utcnow()
+    for session in event.sessions:
+        if session.id in set(session_ids):
+            phase = bookable.phase(session.starts_at, session.ends_at, now)
+            refused = bookable.volunteer_refusal(session.title, phase)
+            if refused:
+                raise DomainError(refused)
 
 
 def decline(surgeon: Surgeon) -> None:

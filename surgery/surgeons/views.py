@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from surgery import limits
+from surgery.bookings import state
 from surgery.bookings.views import lost_link_page
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
@@ -10,6 +11,7 @@ from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import SURGERY
 from surgery.events.services import published_event
 from surgery.extensions import db
+from surgery.forms import choices
 from surgery.surgeons import services
 from surgery.surgeons.forms import SurgeonForm, VolunteerForm
 from surgery.surgeons.models import WITHDRAWN
@@ -26,6 +28,13 @@ def volunteer(event_id: int):
     event = published_event(event_id)
     if event is None or not event.is_published:
         abort(404)
+    offered = state.volunteer_sessions(event)
+    closed = state.closed_reason(event, offered, volunteering=True)
+    if closed:
+        page = render_template(
+            "bookings/closed.html", event=event, reason=closed, heading="Not taking volunteers"
+        )
+        return page, 200 if request.method == "GET" else 400
     form = volunteer_form(event)
     if form.validate_on_submit():
         try:
@@ -41,6 +50,9 @@ def volunteer(event_id: int):
                 return render_template("surgeons/already.html", event=event), 200
             flash("Thank you for volunteering. An organiser will be in touch soon.", "success")
             return redirect(url_for(".manage", token=outcome.token), code=303)
+    # a session that started while the form was open is refused in words by the service;
+    # only those still to come are offered
+    form.sessions.choices = choices((s.id, s.title) for s in offered)
     page = render_template("surgeons/volunteer.html", event=event, form=form)
     return page, 400 if form.errors else 200
 
