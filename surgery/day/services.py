@@ -96,21 +96,24 @@ def by_code(typed: str) -> Registration | None:
     return db.session.scalars(query).one_or_none() if code else None
 
 
-def mark_attendance(event: Event, shown_ids: set[int], arrived_ids: set[int]) -> int:
-    """From the paper sheet: of the people shown on the form, exactly the ticked ones came.
+def mark_attendance(
+    event: Event, shown_ids: set[int], was_here_ids: set[int], arrived_ids: set[int]
+) -> int:
+    """From the paper sheet: change only the boxes the organiser changed.
 
-    Only people who were on the form change, so someone checked in at the door while the
-    form was open is not un-checked. Returns how many of this event's people came.
+    The form says who it showed and who it showed as arrived; a box left as it was shown
+    changes nothing, so someone checked in at the door while the form was open is not
+    un-checked, nor an undone check-in made again. Returns how many of this event's people came.
     """
     came = 0
     for registration in people(event):
-        if registration.id not in shown_ids:
-            came += registration.checked_in_at is not None
-        elif registration.id in arrived_ids:
-            check_in(registration)
-            came += 1
-        else:
-            registration.checked_in_at = None
+        if registration.id in shown_ids:
+            ticked, was = registration.id in arrived_ids, registration.id in was_here_ids
+            if ticked and not was:
+                check_in(registration)
+            elif was and not ticked:
+                registration.checked_in_at = None
+        came += registration.checked_in_at is not None
     db.session.flush()
     return came
 
