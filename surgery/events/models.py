@@ -36,6 +36,10 @@ class Event(db.Model):
     organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # raised by each organiser save that changes a field of the edit form (see form_guards)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
@@ -73,6 +77,9 @@ class EventSession(db.Model):
     ical_uid: Mapped[str] = mapped_column(sa.String(80), unique=True, default=new_uid)
     ical_sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 
