@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from surgery.auth.models import Organiser
 from surgery.bookings.models import Booking
@@ -307,3 +308,17 @@ def test_a_new_session_pressed_twice_is_made_once(organiser_client, make_event):
     again = post_form(organiser_client, url, data=data)  # a new form makes a new one
     assert again.status_code == 303
     assert count(EventSession) == 3
+
+
+def test_a_clash_anywhere_else_is_a_plain_page_not_a_500(organiser_client, make_event, monkeypatch):
+    event = make_event()
+
+    def clash(*args):
+        raise StaleDataError("UPDATE statement on table 'event' expected to update 1 row(s)")
+
+    monkeypatch.setattr(services, "change_status", clash)
+    page = f"/organise/events/{event.id}"
+    answer = post_form(organiser_client, page, f"{page}/status", data={"action": "cancel"})
+
+    assert answer.status_code == 409
+    assert "Someone else changed this at the same moment" in answer.text
