@@ -77,6 +77,22 @@ def timing_refusal(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) 
     return None
 
 
+def date_refusal(starts_at: dt.datetime, other_days: set[dt.date], timezone: str) -> str | None:
+    """A day's sessions share its date: a session cannot move to another one.
+
+    other_days are the local dates of the day's other sessions; days made before this rule
+    may span several dates, and then only the session's own times are checked.
+    """
+    if len(other_days) != 1:
+        return None
+    (day,) = other_days
+    if utc_to_local(starts_at, timezone).date() != day:
+        return (
+            f"The other sessions of this day are on {day:%-d %B %Y}; put this one on that date too."
+        )
+    return None
+
+
 def timezone_refusal(old: str, new: str, booked: int) -> str | None:
     """Once people have booked, their invites hold the day's times: the timezone stays."""
     if old != new and booked:

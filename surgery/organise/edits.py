@@ -9,6 +9,7 @@ from surgery.domain.session_changes import (
     Booked,
     ChangeRefused,
     capacity_refusal,
+    date_refusal,
     differences,
     keep_wall_clock,
     kind_refusal,
@@ -92,6 +93,9 @@ def apply_session(event: Event, session: EventSession, data, people: Booked) -> 
     ends = local_to_utc(data.ends_local, event.timezone)
     capacity = None if data.kind == OPEN_SPACE else data.capacity
     refuse(timing_refusal(starts, ends, event.timezone), "ends")
+    with db.session.no_autoflush:  # a new session is not ready to be written yet
+        others = {event.local(s.starts_at).date() for s in event.sessions if s is not session}
+    refuse(date_refusal(starts, others, event.timezone), "day")
     refuse(kind_refusal(session.kind, data.kind, people), "kind")
     refuse(capacity_refusal(capacity, people), "capacity")
     values = {

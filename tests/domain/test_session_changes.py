@@ -9,6 +9,7 @@ from surgery.domain.session_changes import (
     StaleForm,
     capacity_refusal,
     check_version,
+    date_refusal,
     differences,
     keep_wall_clock,
     kind_refusal,
@@ -68,6 +69,18 @@ def test_a_session_ends_after_it_starts_on_the_same_local_day():
     )
     # 23:00 to 01:00 UTC is 6pm to 8pm in New York: one local day
     assert timing_refusal(late, late + dt.timedelta(hours=2), NEW_YORK) is None
+
+
+def test_a_session_stays_on_the_date_of_its_day():
+    day = dt.date(2027, 3, 6)
+    assert date_refusal(utc(2027, 3, 6, 14), {day}, LONDON) is None
+    assert date_refusal(utc(2027, 3, 7, 10), {day}, LONDON) == (
+        "The other sessions of this day are on 6 March 2027; put this one on that date too."
+    )
+    assert date_refusal(utc(2027, 3, 7, 2), {day}, NEW_YORK) is None  # 9pm on the 6th there
+    assert date_refusal(utc(2027, 3, 9, 10), set(), LONDON) is None  # the first session
+    # a day made before the rule, already on two dates: only the session's own times count
+    assert date_refusal(utc(2027, 3, 9, 10), {day, dt.date(2027, 3, 7)}, LONDON) is None
 
 
 def test_timezone_changes_only_before_anyone_books():
