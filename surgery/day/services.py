@@ -16,6 +16,7 @@ from surgery.domain.tokens import hash_token, manage_token, new_form_key, normal
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
+from surgery.organise.create_once import create_once
 
 
 @dataclass
@@ -127,11 +128,20 @@ class WalkIn:
     about: AboutYou = field(default_factory=AboutYou)
 
 
-def register_walk_in(event_id: int, walk_in: WalkIn, secret: str) -> Registration:
-    """Register and check in someone at the door, into the surgery session even if full."""
+def register_walk_in(
+    event_id: int, walk_in: WalkIn, secret: str, create_key: str | None = None
+) -> Registration:
+    """Register and check in someone at the door, into the surgery session even if full;
+    the same form sent twice (a double tap) registers them once."""
     event = lock_row(Event, event_id)
     if event is None or not event.is_published:
         raise DomainError("This surgery day is not running.")
+    made = create_once(Registration, create_key, lambda: _walk_in(event, walk_in, secret))
+    return made[0]
+
+
+def _walk_in(event: Event, walk_in: WalkIn, secret: str) -> Registration:
+    """The walk-in's registration (theirs already, if their email has one), checked in."""
     email = walk_in.email.strip().lower() or None
     registration = None
     if email:
