@@ -36,7 +36,8 @@ class Event(db.Model):
     organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    # raised by each organiser save that changes a field of the edit form (see form_guards)
+    # raised by each organiser save that changes a field of the edit form (see form_guards);
+    # every UPDATE checks it, so a write from a stale read fails instead of undoing a save
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -77,6 +78,7 @@ class EventSession(db.Model):
     ical_uid: Mapped[str] = mapped_column(sa.String(80), unique=True, default=new_uid)
     ical_sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # as Event.version: other writes (a newer calendar sequence) check it but keep it
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
