@@ -115,7 +115,16 @@ def by_token(model, token: str):
 
 
 def lock_row(model, row_id: int):
-    """Load one row with a row lock (FOR UPDATE on PostgreSQL; SQLite is already locked)."""
-    return db.session.scalars(
-        sa.select(model).where(model.id == row_id).with_for_update()
-    ).one_or_none()
+    """Load one row with a row lock (FOR UPDATE on PostgreSQL; SQLite is already locked).
+
+    Its values are read again under the lock, so a decision (and the version an UPDATE
+    checks) never rests on what was read before another transaction committed.
+    """
+    query = sa.select(model).where(model.id == row_id).with_for_update()
+    return db.session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+
+
+def fresh(row):
+    """The same row, its values read again from the database (after taking a lock)."""
+    query = sa.select(type(row)).where(type(row).id == row.id)
+    return db.session.scalars(query.execution_options(populate_existing=True)).one()

@@ -2,13 +2,21 @@
 
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
+
+from surgery.extensions import db
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, check the form and send it again."),
     403: ("You cannot open this page", "Sign in with an account that can see it."),
     404: ("Page not found", "Check the address, or start again from the list of surgery days."),
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    409: (
+        "Someone else changed this at the same moment",
+        "Nothing you sent was saved, so their change is kept. Go back, reload the page to see"
+        " it as it is now, and try again if your change is still needed.",
+    ),
     413: (
         "That was too much to send at once",
         "Our forms never need this much. Go back, shorten what you wrote and send it again."
@@ -32,6 +40,8 @@ def register(app: Flask) -> None:
         app.register_error_handler(code, lambda e, code=code: page(code))
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(SecurityError, untrusted_host)
+    # a row changed between reading it and writing it (its version moved on): never a 500
+    app.register_error_handler(StaleDataError, stale_row)
 
 
 def page(code: int, title: str | None = None, detail: str | None = None):
@@ -61,3 +71,9 @@ def untrusted_host(error: SecurityError):
     for an address we do not serve."""
     text = "Something in that request was not right: this site is not served at that address."
     return Response(text, 400, mimetype="text/plain")
+
+
+def stale_row(error: StaleDataError):
+    """A row changed between this request reading it and writing it: nothing is saved."""
+    db.session.rollback()
+    return page(409)

@@ -10,6 +10,7 @@ import os
 import re
 import tempfile
 import uuid
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -168,12 +169,32 @@ def csrf_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+# hidden fields a browser sends back as the page gave them: an edit form's version and what
+# it showed, a create form's one-time key, the attendance sheet's boxes as they were shown
+GUARD_FIELDS = ("edit_version", "seen", "create_key", "was_here")
+HIDDEN_PATTERN = re.compile(r'<input [^>]*type="hidden"[^>]*>')
+
+
+def guards_from(html: str) -> dict:
+    """The guard fields of a page, as its form would send them (repeated names as lists)."""
+    found: dict = {}
+    for tag in HIDDEN_PATTERN.findall(html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) in GUARD_FIELDS:
+            text = unescape(value.group(1)) if value else ""
+            found.setdefault(name.group(1), []).append(text)
+    return {name: values[0] if len(values) == 1 else values for name, values in found.items()}
+
+
 def post_form(client, page_url: str, action: str | None = None, data=None, **kw):
-    """Open a page like a person, then send its form with the page's CSRF token."""
+    """Open a page like a person, then send its form with the page's CSRF token (and, as a
+    browser would, its guard fields)."""
     page = client.get(page_url)
     assert page.status_code == 200, page.status_code
-    fields = dict(data or {})
-    fields.setdefault("csrf_token", csrf_from(page.get_data(as_text=True)))
+    html = page.get_data(as_text=True)
+    fields = {**guards_from(html), **dict(data or {})}
+    fields.setdefault("csrf_token", csrf_from(html))
     return client.post(action or page_url, data=fields, **kw)
 
 

@@ -17,7 +17,7 @@ from surgery.database import utcnow
 from surgery.day.services import door_may_open
 from surgery.events.models import CANCELLED, DRAFT, PUBLISHED, Event, EventSession
 from surgery.extensions import db
-from tests.conftest import book, manage_token, post_form
+from tests.conftest import book, csrf_from, guards_from, manage_token, post_form
 from tests.mail_fixtures import text_of
 
 DOOR_PASSWORD = "door volunteer password"
@@ -432,6 +432,25 @@ def test_saving_attendance_leaves_people_who_arrived_meanwhile_checked_in(organi
 
     assert registration("Ben").checked_in_at is not None
     assert registration("Amira").checked_in_at is not None
+
+
+def test_attendance_changes_only_the_boxes_that_were_changed(organiser_client, day):
+    url = f"/organise/events/{day.id}/attendance"
+    press(organiser_client, day, "Chloe", "arrive")
+    page = organiser_client.get(url).text  # Amira and Ben not yet here, Chloe here
+    press(organiser_client, day, "Ben", "arrive")  # at the door, while the form is open
+    press(organiser_client, day, "Chloe", "undo")  # marked by mistake, undone at the door
+    shown = [registration(n).id for n in ("Amira", "Ben", "Chloe")]
+    data = {**guards_from(page), "csrf_token": csrf_from(page)}
+
+    saved = organiser_client.post(
+        url, data={**data, "shown": shown, "arrived": [registration("Amira").id, shown[2]]}
+    )
+
+    assert saved.status_code == 303
+    assert "Attendance saved: 2 came." in organiser_client.get(url).text
+    came = {n for n in ("Amira", "Ben", "Chloe") if registration(n).checked_in_at}
+    assert came == {"Amira", "Ben"}  # Ben's box was left as shown; so was Chloe's
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from surgery.domain.capacity import CONFIRMED
 from surgery.events.models import SURGERY
 from surgery.extensions import db
 from surgery.vocabulary.models import Topic
-from tests.conftest import ORGANISER_PASSWORD, book, count, csrf_from, post_form
+from tests.conftest import ORGANISER_PASSWORD, book, count, csrf_from, guards_from, post_form
 from tests.test_matching_page import ids, plain
 
 WORKSHOP_AND_SURGERY = [
@@ -68,6 +68,21 @@ def test_a_walk_in_with_a_name_and_a_topic_is_here_in_one_submit(organiser_clien
     assert kit.email is None
     assert [t.name for t in kit.topics] == ["Facebook"]
     assert [(b.session.title, b.status) for b in kit.bookings] == [("Surgery space", CONFIRMED)]
+
+
+def test_a_double_tap_registers_a_walk_in_once(organiser_client, make_event):
+    event = make_event(sessions=WORKSHOP_AND_SURGERY)
+    kiosk = start_kiosk(organiser_client, event)
+    form = kiosk.get("/kiosk").text
+    data = {**guards_from(form), "csrf_token": csrf_from(form), "name": "Kit",
+            "topics": ids(Topic, "Facebook")}  # fmt: skip
+
+    assert kiosk.post("/kiosk", data=data).status_code == 303
+    assert kiosk.post("/kiosk", data=data).status_code == 303
+
+    assert count(Registration) == 1
+    assert walk_in(kiosk, name="Kit", topics=ids(Topic, "Facebook")).status_code == 303
+    assert count(Registration) == 2  # the next person with the same name, on a new form
 
 
 def test_a_walk_in_can_say_what_they_want_in_words_instead(organiser_client, make_event):

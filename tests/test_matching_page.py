@@ -279,7 +279,8 @@ def test_lived_experience_follows_the_role_tag_flag_not_its_name(organiser_clien
     vocabulary = "/organise/vocabulary/"
     lived, carer = ids(RoleTag, LIVED, "Carer or family member")
     rename = f"{vocabulary}role-tags/{lived}/rename"
-    assert post_form(client, vocabulary, rename, data={"name": "Peer supporter"}).status_code == 303
+    renamed = {"name": "Peer supporter", "term_version": 1}
+    assert post_form(client, vocabulary, rename, data=renamed).status_code == 303
     add_surgeon(client, event, "Lee", role_tags=[lived], consent="y")
     add_surgeon(client, event, "Cy", role_tags=[carer], consent="y")
     attend(client, event, "Ann", wants_lived_experience="y", consent="y")

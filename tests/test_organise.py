@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
+from surgery.database import utcnow
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import DRAFT, OPEN_SPACE, WORKSHOP, Event, EventSession
 from surgery.extensions import db
@@ -25,8 +26,8 @@ ONE_PLACE = [{"kind": WORKSHOP, "title": "Workshop", "capacity": 1}]
 
 
 def session_form(**changes) -> dict:
-    """A valid session form a month ahead, with changes."""
-    day = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    """A valid session form on the day make_event makes (ten days ahead), with changes."""
+    day = (utcnow().date() + dt.timedelta(days=10)).isoformat()
     fields = {"kind": "surgery", "title": "Surgery space", "day": day, "starts": "10:00"}
     return {**fields, "ends": "13:00", "capacity": "8", **changes}
 
@@ -164,8 +165,13 @@ def test_open_space_needs_no_capacity(organiser_client, make_event):
     assert "No booking needed" in organiser_client.get(f"/events/{event.id}").text
 
 
+def days_until(day: dt.date) -> int:
+    """How many days ahead a date is, for make_event."""
+    return (day - utcnow().date()).days
+
+
 def test_session_times_are_entered_locally_and_stored_in_utc(organiser_client, make_event):
-    event = make_event()
+    event = make_event(days_ahead=days_until(dt.date(2030, 7, 15)))
     url = f"/organise/events/{event.id}/sessions/new"
     post_form(organiser_client, url, data=session_form(day="2030-07-15", title="Summer"))
     summer = db.session.scalars(sa.select(EventSession).where(EventSession.title == "Summer")).one()
@@ -177,7 +183,7 @@ def test_session_times_are_entered_locally_and_stored_in_utc(organiser_client, m
 
 
 def test_session_times_follow_the_event_timezone(organiser_client, make_event):
-    event = make_event(timezone="America/New_York")
+    event = make_event(timezone="America/New_York", days_ahead=days_until(dt.date(2030, 1, 15)))
     url = f"/organise/events/{event.id}/sessions/new"
     post_form(organiser_client, url, data=session_form(day="2030-01-15", title="Winter"))
     winter = db.session.scalars(sa.select(EventSession).where(EventSession.title == "Winter")).one()
@@ -291,3 +297,15 @@ def test_csv_leaves_out_cancelled_bookings(organiser_client, make_event):
     post_form(organiser_client, page, f"{page}/bookings/{booking_of('Ann').id}/cancel")
     rows = list(csv.reader(io.StringIO(organiser_client.get(f"{page}/bookings.csv").text)))
     assert len(rows) == 1
+
+
+def test_a_session_on_another_date_than_the_day_is_refused(organiser_client, make_event):
+    event = make_event()
+    url = f"/organise/events/{event.id}/sessions/new"
+    later = (utcnow().date() + dt.timedelta(days=11)).isoformat()
+
+    response = post_form(organiser_client, url, data=session_form(day=later))
+
+    assert response.status_code == 400
+    assert "The other sessions of this day are on" in response.text
+    assert count(EventSession) == 1

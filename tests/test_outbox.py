@@ -38,7 +38,7 @@ from surgery.extensions import db
 from surgery.mail import notices
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.outbox import send_due
-from tests.conftest import ORGANISER_PASSWORD, book, csrf_from, make_app, post_form
+from tests.conftest import ORGANISER_PASSWORD, book, csrf_from, guards_from, make_app, post_form
 from tests.live_server import ROOT, serve, server_env
 from tests.smtp import Inbox, SmtpServer
 
@@ -621,10 +621,10 @@ class Browser:
                 return error.code, error.read().decode(errors="replace")
 
     def form(self, path: str) -> dict[str, str]:
-        """The CSRF token of a page's form."""
+        """The CSRF token of a page's form, and its guard fields (an edit form's version)."""
         status, page = self.request(path)
         assert status == 200, status
-        return {"csrf_token": csrf_from(page)}
+        return {"csrf_token": csrf_from(page), **guards_from(page)}
 
 
 @pytest.mark.server

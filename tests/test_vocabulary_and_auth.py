@@ -8,7 +8,7 @@ from surgery.auth.models import Organiser
 from surgery.events.models import Event
 from surgery.extensions import db
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import ORGANISER_PASSWORD, count, post_form
+from tests.conftest import ORGANISER_PASSWORD, count, csrf_from, post_form
 
 VOCABULARY = "/organise/vocabulary/"
 
@@ -128,15 +128,32 @@ def test_adding_a_duplicate_or_empty_term_is_refused(organiser_client, name, mes
 def test_rename_a_role_tag(organiser_client):
     term = role_tag("Volunteer")
     url = f"{VOCABULARY}role-tags/{term.id}/rename"
-    response = post_form(organiser_client, VOCABULARY, url, data={"name": "Volunteer helper"})
+    data = {"name": "Volunteer helper", "term_version": term.version}
+    response = post_form(organiser_client, VOCABULARY, url, data=data)
     assert response.status_code == 303
+    assert role_tag("Volunteer helper").id == term.id
+
+
+def test_a_rename_from_an_older_page_is_refused(organiser_client):
+    term = role_tag("Volunteer")
+    url = f"{VOCABULARY}role-tags/{term.id}/rename"
+    page = organiser_client.get(VOCABULARY).text  # shows "Volunteer"
+    first = {"name": "Volunteer helper", "term_version": term.version}
+    assert post_form(organiser_client, VOCABULARY, url, data=first).status_code == 303
+
+    data = {"csrf_token": csrf_from(page), "name": "Volunteers", "term_version": "1"}
+    stale = organiser_client.post(url, data=data)
+
+    assert stale.status_code == 400
+    assert "someone else renamed it to “Volunteer helper” after you opened this page" in stale.text
     assert role_tag("Volunteer helper").id == term.id
 
 
 def test_rename_to_a_name_in_use_is_refused(organiser_client):
     term = role_tag("Volunteer")
     url = f"{VOCABULARY}role-tags/{term.id}/rename"
-    response = post_form(organiser_client, VOCABULARY, url, data={"name": "Carer or family member"})
+    data = {"name": "Carer or family member", "term_version": term.version}
+    response = post_form(organiser_client, VOCABULARY, url, data=data)
     assert response.status_code == 400
     assert "is already in the list" in response.text
     assert role_tag("Volunteer").id == term.id

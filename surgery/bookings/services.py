@@ -276,15 +276,18 @@ def refill(session: EventSession) -> list[Booking]:
     return promoted
 
 
-def announce_change(sessions: list[EventSession], kind: str = notices.UPDATED) -> int:
-    """Send everyone confirmed in these sessions a newer invite (update or cancellation)."""
+def announce_change(
+    sessions: list[EventSession], kind: str = notices.UPDATED, notes: list[str] = ()
+) -> int:
+    """Send everyone confirmed in these sessions a newer invite (update or cancellation);
+    notes say what changed."""
     bookings = _bookings_in(sessions, CONFIRMED)
     for booking in bookings:
         booking.ical_sequence += 1
     for session in sessions:
         session.ical_sequence += 1
     db.session.flush()
-    notices.notify(kind, bookings)
+    notices.notify(kind, bookings, notes=notes)
     return len(bookings)
 
 

@@ -129,9 +129,10 @@ def attendance(event_id: int):
     event = db.get_or_404(Event, event_id)
     if request.method == "POST":
         shown = {form_id(v) for v in request.form.getlist("shown")} - {None}
+        was_here = {form_id(v) for v in request.form.getlist("was_here")} - {None}
         arrived = {form_id(v) for v in request.form.getlist("arrived")} - {None}
         press(
-            lambda: services.mark_attendance(event, shown, arrived),
+            lambda: services.mark_attendance(event, shown, was_here, arrived),
             lambda count: f"Attendance saved: {count} came.",
         )
         return redirect(url_for(".attendance", event_id=event.id), code=303)

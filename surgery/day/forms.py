@@ -1,6 +1,6 @@
 """Forms for the day: a walk-in at the kiosk, a typed check-in code, feedback."""
 
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surgery.bookings.forms import AboutYouForm
@@ -23,6 +23,8 @@ class WalkInForm(AboutYouForm):
             Length(max=254),
         ],
     )
+    # a one-time key: a double tap on a slow tablet registers the person once
+    create_key = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
         """Everything in its place, and something to help with: a topic or a few words."""

@@ -20,6 +20,7 @@ from surgery.auth.forms import LoginForm
 from surgery.day import services
 from surgery.day.forms import WalkInForm
 from surgery.domain.errors import DomainError
+from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import Event
 from surgery.extensions import db
 from surgery.vocabulary import services as vocabulary
@@ -66,9 +67,12 @@ def page():
         return page, 409 if request.method == "POST" else 200
     form = WalkInForm()
     form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    if request.method == "GET":
+        form.create_key.data = new_form_key()
     if form.validate_on_submit():
+        key = form.create_key.data if is_form_key(form.create_key.data) else None
         try:
-            services.register_walk_in(event.id, form.walk_in(), current_app.secret_key)
+            services.register_walk_in(event.id, form.walk_in(), current_app.secret_key, key)
         except DomainError as error:
             db.session.rollback()
             form.name.errors.append(str(error))

@@ -19,6 +19,7 @@ from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
+from surgery.organise.create_once import create_once
 
 # a door login can open a day's check-in from this long before it starts until this long after
 DOOR_WINDOW = dt.timedelta(days=1)
@@ -93,21 +94,24 @@ def by_code(typed: str) -> Registration | None:
     return db.session.scalars(query).one_or_none() if code else None
 
 
-def mark_attendance(event: Event, shown_ids: set[int], arrived_ids: set[int]) -> int:
-    """From the paper sheet: of the people shown on the form, exactly the ticked ones came.
+def mark_attendance(
+    event: Event, shown_ids: set[int], was_here_ids: set[int], arrived_ids: set[int]
+) -> int:
+    """From the paper sheet: change only the boxes the organiser changed.
 
-    Only people who were on the form change, so someone checked in at the door while the
-    form was open is not un-checked. Returns how many of this event's people came.
+    The form says who it showed and who it showed as arrived; a box left as it was shown
+    changes nothing, so someone checked in at the door while the form was open is not
+    un-checked, nor an undone check-in made again. Returns how many of this event's people came.
     """
     came = 0
     for registration in people(event):
-        if registration.id not in shown_ids:
-            came += registration.checked_in_at is not None
-        elif registration.id in arrived_ids:
-            check_in(registration)
-            came += 1
-        else:
-            registration.checked_in_at = None
+        if registration.id in shown_ids:
+            ticked, was = registration.id in arrived_ids, registration.id in was_here_ids
+            if ticked and not was:
+                check_in(registration)
+            elif was and not ticked:
+                registration.checked_in_at = None
+        came += registration.checked_in_at is not None
     db.session.flush()
     return came
 
@@ -121,11 +125,20 @@ class WalkIn:
     about: AboutYou = field(default_factory=AboutYou)
 
 
-def register_walk_in(event_id: int, walk_in: WalkIn, secret: str) -> Registration:
-    """Register and check in someone at the door, into the surgery session even if full."""
+def register_walk_in(
+    event_id: int, walk_in: WalkIn, secret: str, create_key: str | None = None
+) -> Registration:
+    """Register and check in someone at the door, into the surgery session even if full;
+    the same form sent twice (a double tap) registers them once."""
     event = lock_row(Event, event_id)
     if event is None or not event.is_published:
         raise DomainError("This surgery day is not running.")
+    made = create_once(Registration, create_key, lambda: _walk_in(event, walk_in, secret))
+    return made[0]
+
+
+def _walk_in(event: Event, walk_in: WalkIn, secret: str) -> Registration:
+    """The walk-in's registration (theirs already, if their email has one), checked in."""
     email = walk_in.email.strip().lower() or None
     registration = None
     if email:

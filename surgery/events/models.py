@@ -36,6 +36,11 @@ class Event(db.Model):
     organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # raised by each organiser save that changes a field of the edit form (see form_guards);
+    # every UPDATE checks it, so a write from a stale read fails instead of undoing a save
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
@@ -75,6 +80,10 @@ class EventSession(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # the calendar feeds' Last-Modified: a moved or renamed session changes them
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # as Event.version: other writes (a newer calendar sequence) check it but keep it
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 

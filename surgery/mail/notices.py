@@ -186,8 +186,11 @@ WORDING |= {
 }
 
 
-def notify(kind: str, bookings: list[Booking], position: int | None = None) -> None:
-    """Queue one message of this kind for each booking whose person gave an email."""
+def notify(
+    kind: str, bookings: list[Booking], position: int | None = None, notes: list[str] = ()
+) -> None:
+    """Queue one message of this kind for each booking whose person gave an email; notes
+    (what changed) are said in the email only."""
     now, stamp = utcnow(), int(time.time() * 1000)
     rows = [
         _with_checkin(
@@ -202,6 +205,7 @@ def notify(kind: str, bookings: list[Booking], position: int | None = None) -> N
                 now,
                 stamp,
                 position,
+                notes=notes,
             ),
         )
         for b in bookings
@@ -272,10 +276,10 @@ def notify_matched_surgeon(surgeon, slot, bookings) -> None:
     _tell_surgeon(SURGEON_MATCHED, surgeon, slot, bookings)
 
 
-def notify_surgeon_slot(kind: str, surgeon, slot, bookings) -> None:
+def notify_surgeon_slot(kind: str, surgeon, slot, bookings, notes=()) -> None:
     """A surgeon's session moved, or its day is cancelled or on again: a newer invite, still
-    listing whom they will help."""
-    _tell_surgeon(kind, surgeon, slot, bookings)
+    listing whom they will help; notes say what changed."""
+    _tell_surgeon(kind, surgeon, slot, bookings, notes)
 
 
 def notify_unmatched_surgeon(surgeon, slot, gone, bookings) -> None:

@@ -15,11 +15,23 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from surgery.domain.times import is_timezone
 from surgery.events.models import OPEN_SPACE, SESSION_KINDS
+from surgery.form_guards import Guarded
 from surgery.forms import Form, MailableEmail, SaneDate, choices
 
 
-class EventForm(Form):
+class EventForm(Guarded, Form):
     """A surgery day: what, where and in which timezone."""
+
+    CHANGE_NAMES = {
+        "title": "Title",
+        "description": "Description",
+        "venue_name": "Venue",
+        "venue_address": "Address",
+        "city": "Town or city",
+        "access_info": "Access information",
+        "timezone": "Timezone",
+        "organiser_email": "Organiser email",
+    }
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
@@ -51,8 +63,17 @@ class EventForm(Form):
             raise ValidationError("Enter a timezone name such as Europe/London.")
 
 
-class SessionForm(Form):
+class SessionForm(Guarded, Form):
     """A part of the day, with times in the event's timezone."""
+
+    CHANGE_NAMES = {
+        "kind": "Kind",
+        "title": "Title",
+        "day": "Date",
+        "starts": "Starts",
+        "ends": "Ends",
+        "capacity": "Capacity",
+    }
 
     kind = SelectField("Kind", choices=choices(SESSION_KINDS.items()))
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])

@@ -10,15 +10,24 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
-from surgery.database import lock_row
+from surgery.database import fresh, lock_row
 from surgery.domain.access import labels as access_labels
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
-from surgery.domain.times import local_to_utc
+from surgery.domain.session_changes import Booked, check_version
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
-from surgery.events.models import DRAFT, OPEN_SPACE, PUBLISHED, Event, EventSession
+from surgery.events.models import DRAFT, PUBLISHED, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
+from surgery.organise.create_once import create_once
+from surgery.organise.edits import (
+    apply_session,
+    booked,
+    event_told,
+    keep_local_times,
+    session_notes,
+    session_told,
+)
 from surgery.surgeons import services as surgeons
 
 EVENT_FIELDS = (
@@ -32,8 +41,6 @@ EVENT_FIELDS = (
     "organiser_email",
 )
 STATUS_CHANGES = {"publish": PUBLISHED, "unpublish": DRAFT, "cancel": EVENT_CANCELLED}
-# a change to these sends everyone booked an updated invite
-PLACE_FIELDS = ("title", "venue_name", "venue_address", "access_info")
 
 
 def all_events() -> list[Event]:
@@ -42,22 +49,46 @@ def all_events() -> list[Event]:
     return list(db.session.scalars(query))
 
 
-def save_event(event: Event, data: dict) -> Event:
-    """Copy the form's fields onto an event (new or existing); tell people if the place moved."""
-    is_new = event.id is None
-    before = {name: getattr(event, name) for name in PLACE_FIELDS}
-    for name in EVENT_FIELDS:
-        value = data.get(name) or ""
-        setattr(event, name, value.strip())
-    db.session.add(event)
+def save_event(
+    event: Event, data: dict, version: int | None = None, create_key: str | None = None
+) -> Event:
+    """Copy the form's fields onto an event (new or existing); tell people if the place moved.
+
+    An existing event is locked and read again first: a form that showed an older version
+    is refused, and so is a timezone change once people have booked.
+    """
+    if event.id is None:
+        return _create_event(data, create_key)
+    lock_row(Event, event.id)
+    check_version(event.version, version)
+    told, zone = event_told(event), event.timezone
+    values = {name: (data.get(name) or "").strip() for name in EVENT_FIELDS}
+    if any(getattr(event, name) != value for name, value in values.items()):
+        event.version += 1
+    for name, value in values.items():
+        setattr(event, name, value)
+    moved = keep_local_times(event, zone)
     db.session.flush()
-    moved = not is_new and any(getattr(event, name) != before[name] for name in PLACE_FIELDS)
+    notes = session_notes(told, event_told(event))
     # a cancelled day's invites are cancelled: an update would put them back in calendars
-    if moved and event.sessions and event.status != EVENT_CANCELLED:
-        lock_row(Event, event.id)
-        bookings.announce_change(event.sessions)
-        surgeons.announce_change(event.sessions, notices.SURGEON_UPDATED)
+    if (notes or moved) and event.sessions and event.status != EVENT_CANCELLED:
+        bookings.announce_change(event.sessions, notes=notes)
+        surgeons.announce_change(event.sessions, notices.SURGEON_UPDATED, notes=notes)
     return event
+
+
+def _create_event(data: dict, create_key: str | None) -> Event:
+    """A new draft event, once per create form."""
+
+    def make() -> Event:
+        event = Event()
+        for name in EVENT_FIELDS:
+            setattr(event, name, (data.get(name) or "").strip())
+        db.session.add(event)
+        db.session.flush()
+        return event
+
+    return create_once(Event, create_key, make)[0]
 
 
 def change_status(event: Event, action: str) -> None:
@@ -89,28 +120,38 @@ class SessionData:
     starts_local: object
     ends_local: object
     capacity: int | None
+    version: int | None = None  # the version the edit form showed
+    create_key: str | None = None  # the create form's one-time key
 
 
 def save_session(event: Event, session: EventSession | None, data: SessionData) -> EventSession:
-    """Create or change a session; more places promote people from its waiting list."""
+    """Create or change a session; more places promote people from its waiting list.
+
+    Refused: a form that showed an older version, fewer places than people booked, open
+    space with people booked, a session outside its day. People are told what changed.
+    """
     lock_row(Event, event.id)
     if session is None:
-        session = EventSession(event=event)
-        db.session.add(session)
-    before = (session.title, session.starts_at, session.ends_at)
-    session.kind = data.kind
-    session.title = data.title.strip()
-    session.starts_at = local_to_utc(data.starts_local, event.timezone)
-    session.ends_at = local_to_utc(data.ends_local, event.timezone)
-    session.capacity = None if data.kind == OPEN_SPACE else data.capacity
-    db.session.flush()
-    after = (session.title, session.starts_at, session.ends_at)
+        return create_once(EventSession, data.create_key, lambda: _new_session(event, data))[0]
+    session = fresh(session)
+    check_version(session.version, data.version)
+    told = session_told(event, session)
+    apply_session(event, session, data, booked([session.id])[session.id])
+    notes = session_notes(told, session_told(event, session))
     # a cancelled day's invites are cancelled: an update would put them back in calendars
-    if before[1] is not None and before != after and event.status != EVENT_CANCELLED:
-        bookings.announce_change([session])
-        surgeons.announce_change([session], notices.SURGEON_UPDATED)
+    if notes and event.status != EVENT_CANCELLED:
+        bookings.announce_change([session], notes=notes)
+        surgeons.announce_change([session], notices.SURGEON_UPDATED, notes=notes)
     if session.capacity is not None:
         bookings.refill(session)
+    return session
+
+
+def _new_session(event: Event, data: SessionData) -> EventSession:
+    """A new session of this event from the form's answers."""
+    session = EventSession(event=event)
+    db.session.add(session)
+    apply_session(event, session, data, Booked())
     return session
 
 

@@ -1,10 +1,13 @@
 """Organiser pages; every one needs a signed-in organiser."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
 from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.bookings import services as bookings
+from surgery.domain.errors import DomainError
+from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.organise import services
@@ -40,13 +43,17 @@ def dashboard():
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
-    """Create a draft event."""
+    """Create a draft event; pressing Save twice makes one."""
     form = EventForm()
+    if request.method == "GET":
+        form.new_key()
     if form.validate_on_submit():
-        event = services.save_event(Event(), form.data)
-        db.session.commit()
-        flash("Event created as a draft. Add its sessions, then publish it.", "success")
-        return redirect(url_for(".event", event_id=event.id), code=303)
+        saved = _saved(
+            form, lambda: services.save_event(Event(), form.data, None, form.given_key())
+        )
+        if saved is not None:
+            flash("Event created as a draft. Add its sessions, then publish it.", "success")
+            return redirect(url_for(".event", event_id=saved.id), code=303)
     return render_template("organise/event_form.html", form=form, event=None), _status(form)
 
 
@@ -64,15 +71,28 @@ def event(event_id: int):
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int):
-    """Change an event's details."""
+    """Change an event's details; a save from a page older than the last save is refused."""
     event = _event_or_404(event_id)
     form = EventForm(obj=event)
+    if request.method == "GET":
+        form.remember(event.version)
     if form.validate_on_submit():
-        services.save_event(event, form.data)
-        db.session.commit()
-        flash("Event saved.", "success")
-        return redirect(url_for(".event", event_id=event.id), code=303)
-    return render_template("organise/event_form.html", form=form, event=event), _status(form)
+        version = form.given_version()
+        if _saved(form, lambda: services.save_event(event, form.data, version)) is not None:
+            flash("Event saved.", "success")
+            return redirect(url_for(".event", event_id=event.id), code=303)
+        if form.stale:
+            form = _current_event_form(form, _event_or_404(event_id))
+    page = render_template("organise/event_form.html", form=form, event=event)
+    return page, 409 if getattr(form, "changed", None) is not None else _status(form)
+
+
+def _current_event_form(stale: EventForm, event: Event) -> EventForm:
+    """The event form as the event is now, with what changed since the stale one was shown."""
+    form = EventForm(formdata=None, obj=event)
+    form.remember(event.version)
+    form.changed = stale.changed_since(form)
+    return form
 
 
 @bp.post("/events/<int:event_id>/status")
@@ -103,27 +123,62 @@ def edit_session(event_id: int, session_id: int):
 
 
 def _session_form(event: Event, session: EventSession | None):
-    """Show or save the session form."""
+    """Show or save the session form; a save from an older page is refused."""
     form = SessionForm()
-    if request.method == "GET" and session is not None:
-        starts, ends = event.local(session.starts_at), event.local(session.ends_at)
-        form.kind.data, form.title.data, form.capacity.data = (
-            session.kind,
-            session.title,
-            session.capacity,
-        )
-        form.day.data, form.starts.data, form.ends.data = starts.date(), starts.time(), ends.time()
+    if request.method == "GET":
+        _show_session(form, event, session)
     if form.validate_on_submit():
         starts, ends = form.local_times()
         data = services.SessionData(
-            form.kind.data, form.title.data, starts, ends, form.capacity.data
-        )
-        services.save_session(event, session, data)
-        db.session.commit()
-        flash("Session saved.", "success")
-        return redirect(url_for(".event", event_id=event.id), code=303)
+            form.kind.data, form.title.data, starts, ends, form.capacity.data,
+            form.given_version(), form.given_key(),
+        )  # fmt: skip
+        if _saved(form, lambda: services.save_session(event, session, data)) is not None:
+            flash("Session saved.", "success")
+            return redirect(url_for(".event", event_id=event.id), code=303)
+        if form.stale and session is not None:
+            current = SessionForm(formdata=None)
+            _show_session(current, event, db.session.get(EventSession, session.id))
+            current.changed, form = form.changed_since(current), current
     page = render_template("organise/session_form.html", form=form, event=event, session=session)
-    return page, _status(form)
+    return page, 409 if getattr(form, "changed", None) is not None else _status(form)
+
+
+def _show_session(form: SessionForm, event: Event, session: EventSession | None) -> None:
+    """Fill the form from a session as it is now, or give a new session's form its key."""
+    if session is None:
+        form.new_key()
+        return
+    starts, ends = event.local(session.starts_at), event.local(session.ends_at)
+    form.kind.data, form.title.data, form.capacity.data = (
+        session.kind,
+        session.title,
+        session.capacity,
+    )
+    form.day.data, form.starts.data, form.ends.data = starts.date(), starts.time(), ends.time()
+    form.remember(session.version)
+
+
+def _saved(form, change):
+    """Run a change and commit it; the row, or None with the reason on the form.
+
+    A form older than the row (or a save that met another at the same moment) is marked
+    stale; a refused change puts its reason by the field it is about.
+    """
+    form.stale = False
+    try:
+        row = change()
+        db.session.commit()
+    except (StaleForm, StaleDataError):
+        db.session.rollback()
+        form.stale = True
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        field = form[error.field] if isinstance(error, ChangeRefused) else None
+        (field or form.title).errors.append(str(error))
+        return None
+    return row
 
 
 @bp.post("/events/<int:event_id>/bookings/<int:booking_id>/cancel")

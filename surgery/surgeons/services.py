@@ -190,9 +190,10 @@ def _stand_down(surgeon: Surgeon, status: str) -> bool:
     return True
 
 
-def announce_change(sessions: list[EventSession], kind: str) -> int:
+def announce_change(sessions: list[EventSession], kind: str, notes: list[str] = ()) -> int:
     """Send the approved surgeons of these sessions a newer invite of this kind: the session
-    as it is now (still listing whom they will help), or the day's cancellation."""
+    as it is now (still listing whom they will help), or the day's cancellation; notes say
+    what changed."""
     slots = list(
         db.session.scalars(
             sa.select(SurgeonSession)
@@ -210,7 +211,7 @@ def announce_change(sessions: list[EventSession], kind: str) -> int:
     db.session.flush()
     for slot in slots:
         helping = matching.surgeon_told_of(slot.session, slot.surgeon_id)
-        notices.notify_surgeon_slot(kind, slot.surgeon, slot, helping)
+        notices.notify_surgeon_slot(kind, slot.surgeon, slot, helping, notes)
     return len(slots)
 
 

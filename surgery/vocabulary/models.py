@@ -1,7 +1,7 @@
 """RoleTag and Topic: short lists the organiser keeps."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from surgery.extensions import db
 
@@ -13,6 +13,13 @@ class _Term:
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # raised by each organiser's rename, so a rename from an older page is refused
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        """Every UPDATE checks the version it read; only a rename raises it."""
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
 
 
 class RoleTag(_Term, db.Model):

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from surgery.database import fresh
 from surgery.domain.errors import DomainError
 from surgery.extensions import db
 
@@ -34,10 +35,17 @@ def add(model, name: str):
     return term
 
 
-def rename(term, name: str) -> None:
-    """Give a term a new name; people who chose it keep it."""
+def rename(term, name: str, version: int | None) -> None:
+    """Give a term a new name; people who chose it keep it. A rename from a page that
+    showed an older name is refused, so one organiser's rename is not undone by another."""
+    term = fresh(term)
+    if version != term.version:
+        raise DomainError(
+            f"Not renamed: someone else renamed it to “{term.name}” after you opened this page."
+        )
     _check_unique(type(term), name, term.id)
-    term.name = name.strip()
+    if term.name != name.strip():
+        term.name, term.version = name.strip(), term.version + 1
     db.session.flush()
 
 

@@ -1,10 +1,12 @@
 """Organisers edit the role tags and topics people choose from."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
 from surgery.auth.access import organiser_required
 from surgery.domain.errors import DomainError
 from surgery.extensions import db
+from surgery.routing import form_id
 from surgery.vocabulary import services
 from surgery.vocabulary.forms import TermForm
 from surgery.vocabulary.models import RoleTag, Topic
@@ -44,7 +46,8 @@ def rename(kind: str, term_id: int):
     term = db.get_or_404(_model(kind), term_id)
     form = TermForm()
     if form.validate_on_submit():
-        return _save(lambda: services.rename(term, form.name.data), "Renamed.", kind, form)
+        version = form_id(request.form.get("term_version", ""))
+        return _save(lambda: services.rename(term, form.name.data, version), "Renamed.", kind, form)
     flash(f"Not renamed: {' '.join(form.name.errors)}", "error")
     return redirect(url_for(".index"), code=303)
 
@@ -78,11 +81,15 @@ def _save(change, message: str, kind: str, form: TermForm):
     """Run a change, commit it, or show why not."""
     try:
         change()
+        db.session.commit()
+    except StaleDataError:  # another rename was saved at the same moment
+        db.session.rollback()
+        form.name.errors.append("Not renamed: someone else renamed it at the same moment.")
+        return _page(kind, form), 409
     except DomainError as error:
         db.session.rollback()
         form.name.errors.append(str(error))
         return _page(kind, form), 400
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".index"), code=303)
 
