@@ -6,6 +6,7 @@ Tests that start a real server get a database of their own (see live_database).
 
 import contextlib
 import datetime as dt
+import html
 import os
 import re
 import tempfile
@@ -175,6 +176,23 @@ def post_form(client, page_url: str, action: str | None = None, data=None, **kw)
     fields = dict(data or {})
     fields.setdefault("csrf_token", csrf_from(page.get_data(as_text=True)))
     return client.post(action or page_url, data=fields, **kw)
+
+
+CONFIRM_FORM = re.compile(
+    r'<form method="post" action="([^"]*)"(?:(?!</form>).)*name="confirmed"', re.S
+)
+
+
+def confirm_form(client, page_url: str, action: str | None = None, data=None, **kw):
+    """Press a button that asks first, like a person: open the page, press it, check the
+    page asking says what will happen, then press its "Yes" button."""
+    asked = post_form(client, page_url, action, data)
+    assert asked.status_code == 200, asked.status_code
+    page = asked.get_data(as_text=True)
+    yes = CONFIRM_FORM.search(page)
+    assert yes, "the button did not ask first"
+    fields = {**(data or {}), "csrf_token": csrf_from(page), "confirmed": "yes"}
+    return client.post(html.unescape(yes.group(1)), data=fields, **kw)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from surgery.mail.models import OutboxMessage
 from surgery.matching.models import ACCEPTED, LOCKED, Match
 from surgery.surgeons.models import Surgeon
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import SHARED, book, count, manage_token, post_form
+from tests.conftest import SHARED, book, confirm_form, count, manage_token, post_form
 from tests.mail_fixtures import invite_in, text_of, words_of
 
 ORGANISER = "leeds-surgery@example.org"
@@ -351,7 +351,8 @@ def organiser_action(client, event, surgeon_name: str, action: str) -> None:
     """Approve or decline a volunteer from the organiser's surgeons page."""
     page = f"/organise/events/{event.id}/surgeons"
     url = f"{page}/{surgeon_of(surgeon_name).id}/{action}"
-    assert post_form(client, page, url).status_code == 303
+    send = confirm_form if action == "decline" else post_form
+    assert send(client, page, url).status_code == 303
 
 
 def test_pending_declined_withdrawn_and_other_session_surgeons_are_not_used(
@@ -365,7 +366,7 @@ def test_pending_declined_withdrawn_and_other_session_surgeons_are_not_used(
     organiser_action(client, event, "Dee", "decline")
     wes_link = volunteer(client, event, "Wes")
     organiser_action(client, event, "Wes", "approve")
-    assert post_form(client, wes_link, f"{wes_link}/withdraw").status_code == 303
+    assert confirm_form(client, wes_link, f"{wes_link}/withdraw").status_code == 303
     add_surgeon(client, event, "Aft", capacity=3, sessions=[afternoon.id])
     attend(client, event, "Ann", session=morning)
 
@@ -754,7 +755,7 @@ def test_an_attendee_who_cancels_frees_their_surgeons_place(organiser_client, ma
 
     manage = f"/bookings/{ann}"
     cancel = re.search(r'action="(/bookings/[^"]+/cancel/\d+)"', client.get(manage).text).group(1)
-    assert post_form(client, manage, cancel).status_code == 303
+    assert confirm_form(client, manage, cancel).status_code == 303
     attend(client, event, "Ben")
     mailbox.deliver()
 

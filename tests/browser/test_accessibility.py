@@ -91,6 +91,11 @@ def test_confirmation_and_manage_pages(page, base_url, seed, axe_script):
     assert_accessible(page, axe_script, "the manage page")
 
     page.get_by_role("button", name="Leave waiting list Staying safe online").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Leave the waiting list for Staying safe online?")
+    expect(page.get_by_text("Nobody will be emailed.")).to_be_visible()
+    assert_accessible(page, axe_script, "the page asking before cancelling")
+    page.get_by_role("button", name="Yes, leave the waiting list").click()
     expect(page.locator(".flash")).to_have_text("Cancelled: Staying safe online.")
     screenshot(page, "manage-desktop")
     assert_accessible(page, axe_script, "the manage page after cancelling")
