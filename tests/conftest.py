@@ -184,9 +184,13 @@ CONFIRM_FORM = re.compile(
 
 
 def confirm_form(client, page_url: str, action: str | None = None, data=None, **kw):
-    """Press a button that asks first, like a person: open the page, press it, check the
-    page asking says what will happen, then press its "Yes" button."""
-    asked = post_form(client, page_url, action, data)
+    """Press a button that asks first, like a person: open the page, press it, then press
+    "Yes" on the page asking."""
+    return say_yes(client, post_form(client, page_url, action, data), data, **kw)
+
+
+def say_yes(client, asked, data=None, **kw):
+    """Press "Yes" on a page that asks before a change (the answer to a first press)."""
     assert asked.status_code == 200, asked.status_code
     page = asked.get_data(as_text=True)
     yes = CONFIRM_FORM.search(page)

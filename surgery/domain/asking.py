@@ -137,13 +137,15 @@ def cancelling_own(places: Sequence[LostPlace]) -> WhatHappens:
 
 def _promoted(place: LostPlace, named: bool) -> list[str]:
     """Who moves up from the waiting list into the place, and whether they are told."""
-    if not place.confirmed:
-        return []
     if not place.promoted:
-        return ["Nobody is waiting for the place, so it will be free for someone to book."]
+        return (
+            ["Nobody is waiting for the place, so it will be free for someone to book."]
+            if place.confirmed
+            else []
+        )
     n = len(place.promoted)
     who = f" ({names([p.name for p in place.promoted])})" if named else ""
-    gets = "the place" if n == 1 else "the places"
+    gets = "the places" if n > 1 else ("the place" if named else "your place")
     silent = [p.name for p in place.promoted if not p.email]
     if not silent:
         return [f"{people(n)} on the waiting list{who} will get {gets} and be emailed."]
