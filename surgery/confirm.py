@@ -28,7 +28,8 @@ def ask_first(what_happens: Callable[[], WhatHappens], back: str):
     if is_confirmed():
         return None
     action = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
-    keep = {k: v for k, v in request.form.items(multi=True) if k not in ("csrf_token", CONFIRMED)}
+    # the form's own fields go round again with the answer (a name may repeat)
+    keep = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", CONFIRMED)]
     page = render_template(
         "confirm.html", what=what_happens(), action=action, back=back, fields=keep
     )

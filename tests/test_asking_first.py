@@ -296,3 +296,31 @@ def test_a_stale_button_for_a_cancelled_booking_has_nothing_to_ask(organiser_cli
     assert "Nothing will change: Sam’s booking is already cancelled." in text(again)
     assert 'name="confirmed"' not in again.text
     assert "Go back" in again.text
+
+
+def test_accepting_every_suggestion_names_everyone_who_will_be_told(
+    organiser_client, client, make_event
+):
+    event = make_event()
+    session = event.sessions[0]
+    add_surgeon(organiser_client, event, "Sue", capacity=2)
+    for name in ("Ann", "Ben"):
+        attend(client, event, name)
+    url = f"/organise/sessions/{session.id}/matching"
+    sue = surgeon_of("Sue").id
+    pairs = [f"{booking_of(name).id}:{sue}" for name in ("Ann", "Ben")]
+    before = outbox_ids()
+
+    question = post_form(organiser_client, url, f"{url}/accept", data={"pair": pairs})
+
+    said = text(question)
+    assert said.startswith("Accept 2 pairs and tell everyone?")
+    assert "Ann and Ben will each be emailed who they will meet" in said
+    assert "Sue will be emailed whom they will help" in said
+    assert "In all, 3 people will be emailed." in said
+    assert count(Match) == 0
+    assert outbox_ids() == before
+
+    assert say_yes(organiser_client, question).status_code == 303
+    assert count(Match) == 2
+    assert emailed_since(before) == {"ann@example.org", "ben@example.org", "sue@example.org"}

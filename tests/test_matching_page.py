@@ -179,7 +179,8 @@ def press(client, session, html: str, label: str):
     chosen = [f for f in forms_in(html) if f[1].startswith(label)]
     assert len(chosen) == 1, [f[1] for f in forms_in(html)]
     action, _, fields = chosen[0]
-    response = post_form(client, matching_url(session), action, data=fields)
+    send = confirm_form if len(fields.get("pair", [])) > 1 else post_form  # many: asks first
+    response = send(client, matching_url(session), action, data=fields)
     assert response.status_code == 303, response.status_code
     assert response.headers["Location"] == matching_url(session)
     return client.get(matching_url(session)).text
@@ -708,7 +709,7 @@ def test_accepting_many_pairs_is_all_or_nothing(organiser_client, make_event, ma
     url = matching_url(session)
     sue = surgeon_of("Sue").id
     pairs = [f"{booking_of(name).id}:{sue}" for name in ("Ann", "Ben")]
-    post_form(client, url, f"{url}/accept", data={"pair": pairs})
+    confirm_form(client, url, f"{url}/accept", data={"pair": pairs})
     assert flashes(client.get(url).text) == ["Sue is already helping 1, as many as they offered."]
     assert count(Match) == 0
     assert mailbox.deliver() == []

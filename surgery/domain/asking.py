@@ -28,6 +28,7 @@ class WhatHappens:
     happens: tuple[str, ...]
     emailed: frozenset[str]
     yes: str | None
+    undoes: bool = True  # takes something away (a red button); False: only tells people
 
     @property
     def emailed_count(self) -> int:
@@ -242,3 +243,27 @@ def asking_for_feedback(asked: Sequence[Person]) -> WhatHappens:
         "Nobody who was asked before, or has answered, is asked again.",
     )
     return WhatHappens(question, lines, addresses(asked), "Yes, email them")
+
+
+def accepting_pairs(pairs: Sequence[tuple[Person, Person]]) -> WhatHappens:
+    """An organiser accepts many suggested pairs at once: both people in each are told."""
+    if not pairs:
+        why = "these pairs are already accepted, or no longer there."
+        return nothing_to_do("Accept these pairs?", why)
+    question = f"Accept {len(pairs)} pair{'s' if len(pairs) != 1 else ''} and tell everyone?"
+    attendees = list(dict.fromkeys(a for a, _ in pairs))
+    surgeons = list(dict.fromkeys(s for _, s in pairs))
+    lines = [
+        f"{_will_each(attendees)} be emailed who they will meet, with an updated invite.",
+        f"{_will_each(surgeons)} be emailed whom they will help, with an updated invite.",
+    ]
+    silent = [a.name for a in attendees if not a.email]
+    if silent:
+        lines.append(f"{names(silent)} gave no email address, so cannot be told.")
+    told = addresses([*attendees, *surgeons])
+    return WhatHappens(question, tuple(lines), told, "Yes, accept and tell them", undoes=False)
+
+
+def _will_each(who: Sequence[Person]) -> str:
+    """'Ann will', 'Ann and Bo will each'."""
+    return f"{names([p.name for p in who])} will{' each' if len(who) > 1 else ''}"

@@ -155,3 +155,13 @@ def test_asking_for_feedback_counts_who_will_be_emailed():
     nobody = asking.asking_for_feedback([])
     assert nobody.yes is None
     assert nobody.emailed_count == 0
+
+
+def test_accepting_pairs_tells_each_person_once_and_is_not_a_red_button():
+    what = asking.accepting_pairs([(ANN, SUE), (BO, SUE), (KIT, SUE)])
+
+    assert what.question == "Accept 3 pairs and tell everyone?"
+    assert what.happens[-1] == "Kit gave no email address, so cannot be told."
+    assert what.emailed_count == 3
+    assert not what.undoes
+    assert asking.accepting_pairs([]).yes is None
