@@ -21,7 +21,8 @@ def cancelling_booking(booking: Booking) -> WhatHappens:
     if booking.status == CANCELLED:
         name = booking.registration.name
         return asking.nothing_to_do(
-            f"Cancel {asking.possessive(name)} booking?", f"{name}’s booking is already cancelled."
+            f"Cancel {asking.possessive(name)} booking?",
+            f"{asking.possessive(name)} booking is already cancelled.",
         )
     return asking.cancelling_booking(lost_place(booking))
 

@@ -68,8 +68,8 @@ def nothing_to_do(question: str, why: str) -> WhatHappens:
 
 
 def possessive(name: str) -> str:
-    """'Sam Patel’s', 'Jess’'."""
-    return f"{name}’" if name.endswith("s") else f"{name}’s"
+    """'Sam Patel’s', 'Jess’s' (plain English style: always ’s)."""
+    return f"{name}’s"
 
 
 @dataclass(frozen=True)
