@@ -62,6 +62,15 @@ def text(response) -> str:
     return plain(html[html.index("<main") : html.index("</main>")])
 
 
+def says(response, question: str, *parts: str) -> str:
+    """Check the page asking starts with the question and says each part; return its text."""
+    said = text(response)
+    assert said.startswith(question), said
+    for part in parts:
+        assert part in said, part
+    return said
+
+
 def statuses(*names: str) -> list[str]:
     db.session.expire_all()
     return [booking_of(name).status for name in names]
@@ -77,12 +86,13 @@ def test_an_organiser_cancelling_a_booking_is_asked_who_will_be_told(organiser_c
 
     question = asked(organiser_client, page, cancel)
 
-    assert text(question).startswith("Cancel Sam’s booking for Blogging?")
-    assert "Sam will lose their place in Blogging and be emailed that it is cancelled." in text(
-        question
+    says(
+        question,
+        "Cancel Sam’s booking for Blogging?",
+        "Sam will lose their place in Blogging and be emailed that it is cancelled.",
+        "1 person on the waiting list (Ann) will get the place and be emailed.",
+        "In all, 2 people will be emailed.",
     )
-    assert "1 person on the waiting list (Ann) will get the place and be emailed." in text(question)
-    assert "In all, 2 people will be emailed." in text(question)
     assert statuses("Sam", "Ann", "Bob") == [CONFIRMED, WAITLISTED, WAITLISTED]
 
     before = outbox_ids()
@@ -104,10 +114,12 @@ def test_an_attendee_cancelling_a_paired_session_is_told_who_hears_but_not_their
 
     question = asked(client, manage, cancel)
 
-    said = text(question)
-    assert said.startswith("Cancel your place in Surgery space?")
-    assert "The surgeon who was going to help you in Surgery space will be emailed" in said
-    assert "In all, 2 people will be emailed." in said
+    said = says(
+        question,
+        "Cancel your place in Surgery space?",
+        "The surgeon who was going to help you in Surgery space will be emailed",
+        "In all, 2 people will be emailed.",
+    )
     assert "Sue" not in said
     assert statuses("Ann") == [CONFIRMED]
     assert count(Match) == 1
@@ -127,11 +139,13 @@ def test_cancelling_all_sessions_counts_each_person_once(client, make_event):
 
     question = asked(client, manage, f"{manage}/cancel-all")
 
-    said = text(question)
-    assert said.startswith("Cancel all your sessions?")
-    assert "Your place in Surgery space will be cancelled, and we will email you" in said
-    assert "1 person on the waiting list will get your place and be emailed." in said
-    assert "In all, 2 people will be emailed." in said
+    said = says(
+        question,
+        "Cancel all your sessions?",
+        "Your place in Surgery space will be cancelled, and we will email you",
+        "1 person on the waiting list will get your place and be emailed.",
+        "In all, 2 people will be emailed.",
+    )
     assert "Ann" not in said
     db.session.expire_all()
     sam = db.session.scalars(sa.select(Registration).where(Registration.name == "Sam")).one()
@@ -153,9 +167,12 @@ def test_leaving_a_waiting_list_says_nobody_is_emailed(client, make_event):
 
     question = asked(client, manage, f"{manage}/cancel/{booking_of('Ann').id}")
 
-    assert text(question).startswith("Leave the waiting list for Blogging?")
-    assert "Nobody will be emailed." in text(question)
-    assert "Yes, leave the waiting list" in text(question)
+    says(
+        question,
+        "Leave the waiting list for Blogging?",
+        "Nobody will be emailed.",
+        "Yes, leave the waiting list",
+    )
     assert statuses("Ann") == [WAITLISTED]
     before = outbox_ids()
     say_yes(client, question)
@@ -174,10 +191,12 @@ def test_removing_an_approved_surgeon_names_the_people_told(organiser_client, cl
 
     question = asked(organiser_client, page, decline)
 
-    said = text(question)
-    assert said.startswith("Remove Sue from this day?")
-    assert "Sue was going to help 1 person (Ann)." in said
-    assert "In all, 2 people will be emailed." in said
+    says(
+        question,
+        "Remove Sue from this day?",
+        "Sue was going to help 1 person (Ann).",
+        "In all, 2 people will be emailed.",
+    )
     assert surgeon_of("Sue").status == APPROVED
     assert count(Match) == 1
 
@@ -195,8 +214,7 @@ def test_declining_a_volunteer_asks_first(organiser_client, client, make_event):
 
     question = asked(organiser_client, page, f"{page}/{surgeon_of('Vic').id}/decline")
 
-    assert text(question).startswith("Decline Vic?")
-    assert "In all, 1 person will be emailed." in text(question)
+    says(question, "Decline Vic?", "In all, 1 person will be emailed.")
     assert surgeon_of("Vic").status == PENDING
     before = outbox_ids()
     say_yes(organiser_client, question)
@@ -215,11 +233,13 @@ def test_a_surgeon_withdrawing_is_told_how_many_people_hear(organiser_client, cl
 
     question = asked(client, link, f"{link}/withdraw")
 
-    said = text(question)
-    assert said.startswith("Withdraw from this day?")
-    assert "You will be taken off Surgery space, and we will email you" in said
-    assert "You were going to help 2 people." in said
-    assert "In all, 3 people will be emailed." in said
+    said = says(
+        question,
+        "Withdraw from this day?",
+        "You will be taken off Surgery space, and we will email you",
+        "You were going to help 2 people.",
+        "In all, 3 people will be emailed.",
+    )
     assert "Ann" not in said and "Ben" not in said
     assert surgeon_of("Sue").status == APPROVED
 
@@ -244,10 +264,12 @@ def test_marking_a_surgeon_gone_says_who_waits_again(organiser_client, client, m
 
     question = asked(organiser_client, floor, f"{floor}/surgeons/{sue}/gone")
 
-    said = text(question)
-    assert said.startswith("Mark Sue as gone?")
-    assert "Sue is helping Ann now. Ann will wait again" in said
-    assert "Nobody will be emailed." in said
+    says(
+        question,
+        "Mark Sue as gone?",
+        "Sue is helping Ann now. Ann will wait again",
+        "Nobody will be emailed.",
+    )
     db.session.expire_all()
     assert surgeon_of("Sue").left_at is None
     assert db.session.scalars(sa.select(HelpRecord)).one().ended_at is None
@@ -271,10 +293,12 @@ def test_emailing_everyone_who_came_says_how_many(organiser_client, client, make
 
     question = asked(organiser_client, numbers, f"/organise/events/{event.id}/feedback-requests")
 
-    said = text(question)
-    assert said.startswith("Email everyone who came?")
-    assert "2 people who came and gave an email address will be emailed" in said
-    assert "In all, 2 people will be emailed." in said
+    says(
+        question,
+        "Email everyone who came?",
+        "2 people who came and gave an email address will be emailed",
+        "In all, 2 people will be emailed.",
+    )
     db.session.expire_all()
     assert all(r.feedback_requested_at is None for r in db.session.scalars(sa.select(Registration)))
 
@@ -293,7 +317,7 @@ def test_a_stale_button_for_a_cancelled_booking_has_nothing_to_ask(organiser_cli
     again = post_form(organiser_client, page, cancel)
 
     assert again.status_code == 200
-    assert "Nothing will change: Sam’s booking is already cancelled." in text(again)
+    says(again, "Cancel Sam’s booking?", "Nothing will change: Sam’s booking is already cancelled.")
     assert 'name="confirmed"' not in again.text
     assert "Go back" in again.text
 
@@ -313,11 +337,13 @@ def test_accepting_every_suggestion_names_everyone_who_will_be_told(
 
     question = post_form(organiser_client, url, f"{url}/accept", data={"pair": pairs})
 
-    said = text(question)
-    assert said.startswith("Accept 2 pairs and tell everyone?")
-    assert "Ann and Ben will each be emailed who they will meet" in said
-    assert "Sue will be emailed whom they will help" in said
-    assert "In all, 3 people will be emailed." in said
+    says(
+        question,
+        "Accept 2 pairs and tell everyone?",
+        "Ann and Ben will each be emailed who they will meet",
+        "Sue will be emailed whom they will help",
+        "In all, 3 people will be emailed.",
+    )
     assert count(Match) == 0
     assert outbox_ids() == before
 
