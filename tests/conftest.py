@@ -6,6 +6,7 @@ Tests that start a real server get a database of their own (see live_database).
 
 import contextlib
 import datetime as dt
+import html
 import os
 import re
 import tempfile
@@ -196,6 +197,29 @@ def post_form(client, page_url: str, action: str | None = None, data=None, **kw)
     fields = {**guards_from(html), **dict(data or {})}
     fields.setdefault("csrf_token", csrf_from(html))
     return client.post(action or page_url, data=fields, **kw)
+
+
+CONFIRM_FORM = re.compile(
+    r'<form method="post" action="([^"]*)"((?:(?!</form>).)*name="confirmed".*?)</form>', re.S
+)
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def confirm_form(client, page_url: str, action: str | None = None, data=None, **kw):
+    """Press a button that asks first, like a person: open the page, press it, then press
+    "Yes" on the page asking."""
+    return say_yes(client, post_form(client, page_url, action, data), **kw)
+
+
+def say_yes(client, asked, **kw):
+    """Press "Yes" on a page that asks before a change, sending its form as a browser would."""
+    assert asked.status_code == 200, asked.status_code
+    yes = CONFIRM_FORM.search(asked.get_data(as_text=True))
+    assert yes, "the button did not ask first"
+    fields: dict[str, list[str]] = {}
+    for name, value in HIDDEN.findall(yes.group(2)):
+        fields.setdefault(name, []).append(html.unescape(value))
+    return client.post(html.unescape(yes.group(1)), data=fields, **kw)
 
 
 @pytest.fixture

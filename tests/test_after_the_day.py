@@ -17,7 +17,7 @@ from surgery.domain.tokens import manage_token
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from surgery.vocabulary.models import RoleTag
-from tests.conftest import ORGANISER_PASSWORD, book, count, post_form
+from tests.conftest import ORGANISER_PASSWORD, book, confirm_form, count, csrf_from, post_form
 from tests.mail_fixtures import text_of
 from tests.test_matching_page import (
     add_surgeon,
@@ -178,7 +178,7 @@ def test_the_numbers_are_for_organisers(client, make_event):
 
 def test_people_who_came_are_asked_what_they_learned(organiser_client, day, mailbox):
     mailbox.deliver()  # the booking confirmations
-    post_form(organiser_client, numbers_url(day), f"/organise/events/{day.id}/feedback-requests")
+    confirm_form(organiser_client, numbers_url(day), f"/organise/events/{day.id}/feedback-requests")
 
     asked = db.session.scalars(
         sa.select(OutboxMessage.to_address).where(OutboxMessage.kind == "feedback_request")
@@ -204,9 +204,14 @@ def test_people_who_came_are_asked_what_they_learned(organiser_client, day, mail
     assert (feedback.registration.name, feedback.learned) == ("Ana", "How to make my page private")
     assert feedback.share_publicly
 
-    # pressing again asks nobody twice
+    # pressing again asks nobody twice: the page says so, and offers only a way back
     ask = f"/organise/events/{day.id}/feedback-requests"
     again = post_form(organiser_client, numbers_url(day), ask)
+    assert again.status_code == 200
+    assert "everyone who came and gave an email address has been asked already" in again.text
+    assert 'name="confirmed"' not in again.text
+    sure = {"csrf_token": csrf_from(again.text), "confirmed": "yes"}  # pressed on an old page
+    again = organiser_client.post(ask, data=sure)
     assert flashes(organiser_client.get(again.headers["Location"]).text) == [
         "Nobody new to ask: everyone who came and gave an email has been asked."
     ]
@@ -215,7 +220,7 @@ def test_people_who_came_are_asked_what_they_learned(organiser_client, day, mail
     # Cal is marked as come afterwards, from the paper sheet: only Cal is asked now
     check_in(organiser_client, day, "Cal")
     page = organiser_client.get(
-        post_form(organiser_client, numbers_url(day), ask).headers["Location"]
+        confirm_form(organiser_client, numbers_url(day), ask).headers["Location"]
     )
     assert flashes(page.text) == ["Asked 1 person what they learned."]
     assert "3 people have been sent the link." in page.text

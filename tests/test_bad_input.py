@@ -15,7 +15,7 @@ from surgery.bookings.models import Booking, Registration
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.surgeons.models import Surgeon
-from tests.conftest import book, count, csrf_from, manage_token, post_form
+from tests.conftest import book, confirm_form, count, csrf_from, manage_token, post_form
 from tests.mail_fixtures import text_of
 from tests.test_matching_page import add_surgeon
 
@@ -227,7 +227,7 @@ def test_a_line_break_stored_before_cleaning_still_adds_no_header(client, make_e
     stored = db.session.scalars(sa.select(Registration)).one()
     stored.name = INJECTED  # as if saved before names were cleaned
     db.session.commit()
-    cancelled = post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+    cancelled = confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
     assert cancelled.status_code == 303
 
     [received] = mailbox.deliver()

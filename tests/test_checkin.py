@@ -17,7 +17,7 @@ from surgery.database import utcnow
 from surgery.day.services import door_may_open
 from surgery.events.models import CANCELLED, DRAFT, PUBLISHED, Event, EventSession
 from surgery.extensions import db
-from tests.conftest import book, csrf_from, guards_from, manage_token, post_form
+from tests.conftest import book, confirm_form, csrf_from, guards_from, manage_token, post_form
 from tests.mail_fixtures import text_of
 
 DOOR_PASSWORD = "door volunteer password"
@@ -93,7 +93,7 @@ def test_the_page_lists_everyone_expected_with_the_counts(organiser_client, day)
 def test_a_cancelled_booking_is_not_expected(organiser_client, make_event, client):
     event = make_event()
     token = manage_token(book(client, event, "Dev"))
-    post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
     book(client, event, "Eve")
 
     page = organiser_client.get(checkin_url(event)).text

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from surgery.bookings.models import Booking, Registration
 from surgery.events.models import CANCELLED, DRAFT, WORKSHOP
 from surgery.extensions import db
-from tests.conftest import book, manage_token, post_form
+from tests.conftest import book, confirm_form, manage_token, post_form
 from tests.ical_lines import property_names, uses_timezones
 from tests.mail_fixtures import invite_in, is_utc, parse_calendar
 
@@ -210,7 +210,7 @@ def test_private_feed_shows_a_cancelled_booking_as_cancelled(client, make_event,
     event = make_event(organiser_email=ORGANISER)
     token = manage_token(book(client, event, "Sam"))
     booking = booking_of("sam@example.org")
-    post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking.id}")
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking.id}")
     cancel = [invite_in(r) for r in mailbox.deliver() if r.message["Subject"].startswith("Can")]
     [vevent] = entries(fetch(client, f"/bookings/{token}/calendar.ics")).values()
     assert vevent.uid.value == cancel[0].uid == booking.ical_uid

@@ -15,7 +15,7 @@ from surgery.bookings.models import Registration
 from surgery.database import utcnow
 from surgery.day.models import HelpRecord
 from surgery.extensions import db
-from tests.conftest import ORGANISER_PASSWORD, SHARED, count, post_form
+from tests.conftest import ORGANISER_PASSWORD, SHARED, confirm_form, count, post_form
 from tests.test_matching_page import add_surgeon, attend, booking_of, plain, surgeon_of
 
 
@@ -48,9 +48,10 @@ def surgeon_card(page: str, name: str) -> str:
 
 
 def press(client, event, action: str, **fields):
-    """Press a button on the floor page."""
+    """Press a button on the floor page ("Gone" asks first, and is confirmed)."""
     url = f"{floor_url(event)}/{action}"
-    return post_form(client, floor_url(event), url, data=fields, follow_redirects=True)
+    send = confirm_form if action.endswith("/gone") else post_form
+    return send(client, floor_url(event), url, data=fields, follow_redirects=True)
 
 
 def start_pair(client, event, person: str, surgeon: str):

@@ -15,7 +15,7 @@ from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import WORKSHOP, Event
 from surgery.extensions import db
 from surgery.mail.models import QUEUED, SENT, OutboxMessage
-from tests.conftest import book, book_more, manage_token, post_form
+from tests.conftest import book, book_more, confirm_form, manage_token, post_form
 from tests.ical_lines import uses_timezones
 from tests.mail_fixtures import has_calendar, invite_in, is_utc, manage_path_in, text_of
 
@@ -50,7 +50,7 @@ def cancel_from_manage_page(client, manage_path: str):
     assert page.status_code == 200
     actions = re.findall(r'action="(/bookings/[^"]+/cancel/\d+)"', page.text)
     assert len(actions) == 1, actions
-    return post_form(client, manage_path, actions[0])
+    return confirm_form(client, manage_path, actions[0])
 
 
 def move_session(client, event, session, **changes):
@@ -407,7 +407,7 @@ def test_organiser_cancelling_a_booking_cancels_the_invite_and_promotes_the_next
     first = invite_in(mailbox.deliver_to()["ann@example.org"])
     page = f"/organise/events/{event.id}"
     ann = booking_of("ann@example.org")
-    response = post_form(organiser_client, page, f"{page}/bookings/{ann.id}/cancel")
+    response = confirm_form(organiser_client, page, f"{page}/bookings/{ann.id}/cancel")
     assert response.status_code == 303
     mail = mailbox.deliver_to()
     cancel = invite_in(mail["ann@example.org"])

@@ -10,7 +10,7 @@ from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import SURGERY, WORKSHOP
 from surgery.extensions import db
 from surgery.vocabulary.models import RoleTag
-from tests.conftest import book, count, is_ticked, manage_token, post_form
+from tests.conftest import book, confirm_form, count, is_ticked, manage_token, post_form
 
 TWO_SESSIONS = [
     {"kind": SURGERY, "title": "Surgery space", "capacity": 10},
@@ -115,7 +115,7 @@ def test_cancel_one_session_keeps_the_other(client, make_event):
     event = make_event(sessions=TWO_SESSIONS)
     token = manage_token(book(client, event, "Sam", sessions=[s.id for s in event.sessions]))
     first = registration("Sam").bookings[0].id
-    response = post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{first}")
+    response = confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{first}")
     assert response.status_code == 303
     assert "Cancelled: Surgery space." in client.get(response.headers["Location"]).text
     assert status_of("Sam") == [CANCELLED, CONFIRMED]
@@ -124,7 +124,7 @@ def test_cancel_one_session_keeps_the_other(client, make_event):
 def test_cancel_all_sessions(client, make_event):
     event = make_event(sessions=TWO_SESSIONS)
     token = manage_token(book(client, event, "Sam", sessions=[s.id for s in event.sessions]))
-    response = post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+    response = confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
     assert "All your sessions are cancelled" in client.get(response.headers["Location"]).text
     assert status_of("Sam") == [CANCELLED, CANCELLED]
 
@@ -136,7 +136,7 @@ def test_leave_the_waiting_list(client, make_event):
     page = client.get(f"/bookings/{token}").text
     assert "Leave waiting list" in page
     waiting = registration("Bob").bookings[0].id
-    post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{waiting}")
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{waiting}")
     assert status_of("Bob") == [CANCELLED]
     assert status_of("Ann") == [CONFIRMED]
 
@@ -148,7 +148,7 @@ def test_cancelling_promotes_the_first_on_the_waiting_list(client, make_event):
     cat = manage_token(book(client, event, "Cat"))
     assert "On the waiting list, number 2" in client.get(f"/bookings/{cat}").text
     booking = registration("Ann").bookings[0].id
-    post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking}")
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking}")
     assert (status_of("Ann"), status_of("Bob"), status_of("Cat")) == (
         [CANCELLED],
         [CONFIRMED],

@@ -18,7 +18,7 @@ from surgery.mail.models import OutboxMessage
 from surgery.matching.models import ACCEPTED, LOCKED, Match
 from surgery.surgeons.models import Surgeon
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import SHARED, book, count, manage_token, post_form
+from tests.conftest import SHARED, book, confirm_form, count, manage_token, post_form
 from tests.mail_fixtures import invite_in, text_of, words_of
 
 ORGANISER = "leeds-surgery@example.org"
@@ -179,7 +179,8 @@ def press(client, session, html: str, label: str):
     chosen = [f for f in forms_in(html) if f[1].startswith(label)]
     assert len(chosen) == 1, [f[1] for f in forms_in(html)]
     action, _, fields = chosen[0]
-    response = post_form(client, matching_url(session), action, data=fields)
+    send = confirm_form if len(fields.get("pair", [])) > 1 else post_form  # many: asks first
+    response = send(client, matching_url(session), action, data=fields)
     assert response.status_code == 303, response.status_code
     assert response.headers["Location"] == matching_url(session)
     return client.get(matching_url(session)).text
@@ -352,7 +353,8 @@ def organiser_action(client, event, surgeon_name: str, action: str) -> None:
     """Approve or decline a volunteer from the organiser's surgeons page."""
     page = f"/organise/events/{event.id}/surgeons"
     url = f"{page}/{surgeon_of(surgeon_name).id}/{action}"
-    assert post_form(client, page, url).status_code == 303
+    send = confirm_form if action == "decline" else post_form
+    assert send(client, page, url).status_code == 303
 
 
 def test_pending_declined_withdrawn_and_other_session_surgeons_are_not_used(
@@ -366,7 +368,7 @@ def test_pending_declined_withdrawn_and_other_session_surgeons_are_not_used(
     organiser_action(client, event, "Dee", "decline")
     wes_link = volunteer(client, event, "Wes")
     organiser_action(client, event, "Wes", "approve")
-    assert post_form(client, wes_link, f"{wes_link}/withdraw").status_code == 303
+    assert confirm_form(client, wes_link, f"{wes_link}/withdraw").status_code == 303
     add_surgeon(client, event, "Aft", capacity=3, sessions=[afternoon.id])
     attend(client, event, "Ann", session=morning)
 
@@ -708,7 +710,7 @@ def test_accepting_many_pairs_is_all_or_nothing(organiser_client, make_event, ma
     url = matching_url(session)
     sue = surgeon_of("Sue").id
     pairs = [f"{booking_of(name).id}:{sue}" for name in ("Ann", "Ben")]
-    post_form(client, url, f"{url}/accept", data={"pair": pairs})
+    confirm_form(client, url, f"{url}/accept", data={"pair": pairs})
     assert flashes(client.get(url).text) == ["Sue is already helping 1, as many as they offered."]
     assert count(Match) == 0
     assert mailbox.deliver() == []
@@ -755,7 +757,7 @@ def test_an_attendee_who_cancels_frees_their_surgeons_place(organiser_client, ma
 
     manage = f"/bookings/{ann}"
     cancel = re.search(r'action="(/bookings/[^"]+/cancel/\d+)"', client.get(manage).text).group(1)
-    assert post_form(client, manage, cancel).status_code == 303
+    assert confirm_form(client, manage, cancel).status_code == 303
     attend(client, event, "Ben")
     mailbox.deliver()
 

@@ -14,7 +14,7 @@ from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import DRAFT, OPEN_SPACE, WORKSHOP, Event, EventSession
 from surgery.extensions import db
 from surgery.vocabulary.models import RoleTag
-from tests.conftest import book, count, post_form
+from tests.conftest import book, confirm_form, count, post_form
 
 EVENT_FORM = {
     "title": "Leeds Social Media Surgery",
@@ -234,7 +234,7 @@ def test_move_up_the_waiting_list(organiser_client, make_event):
     assert moved.text.index('<th scope="row">Cat') < moved.text.index('<th scope="row">Bob')
     assert booking_of("Cat").queue_key < booking_of("Bob").queue_key
     # the first in line is promoted when a place comes up
-    post_form(organiser_client, page, f"{page}/bookings/{booking_of('Ann').id}/cancel")
+    confirm_form(organiser_client, page, f"{page}/bookings/{booking_of('Ann').id}/cancel")
     assert (booking_of("Cat").status, booking_of("Bob").status) == (CONFIRMED, WAITLISTED)
 
 
@@ -256,7 +256,9 @@ def test_organiser_cancelling_a_booking_promotes_the_first_waiting(organiser_cli
         book(organiser_client, event, name)
     page = f"/organise/events/{event.id}"
     ann = booking_of("Ann").id
-    done = post_form(organiser_client, page, f"{page}/bookings/{ann}/cancel", follow_redirects=True)
+    done = confirm_form(
+        organiser_client, page, f"{page}/bookings/{ann}/cancel", follow_redirects=True
+    )
     assert "Booking cancelled. Moved up from the waiting list: Bob" in done.text
     assert [booking_of(n).status for n in ("Ann", "Bob", "Cat")] == [
         CANCELLED,
@@ -294,7 +296,7 @@ def test_csv_leaves_out_cancelled_bookings(organiser_client, make_event):
     event = make_event(sessions=ONE_PLACE)
     book(organiser_client, event, "Ann")
     page = f"/organise/events/{event.id}"
-    post_form(organiser_client, page, f"{page}/bookings/{booking_of('Ann').id}/cancel")
+    confirm_form(organiser_client, page, f"{page}/bookings/{booking_of('Ann').id}/cancel")
     rows = list(csv.reader(io.StringIO(organiser_client.get(f"{page}/bookings.csv").text)))
     assert len(rows) == 1
 

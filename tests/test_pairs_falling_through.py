@@ -17,7 +17,15 @@ from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from surgery.matching.models import ACCEPTED, LOCKED, Match
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import book, book_more, count, csrf_from, manage_token, post_form
+from tests.conftest import (
+    book,
+    book_more,
+    confirm_form,
+    count,
+    csrf_from,
+    manage_token,
+    post_form,
+)
 from tests.mail_fixtures import has_calendar, invite_in, text_of, words_of
 from tests.test_invites import move_session
 from tests.test_matching_page import (
@@ -102,7 +110,7 @@ def test_a_surgeon_who_withdraws_after_pairs_were_accepted_tells_those_attendees
     told = invite_in(only(mail_by_person(mailbox), "ann@example.org"))
     assert "You will meet Sue" in told.event.description.value
 
-    assert post_form(client, sue_link, f"{sue_link}/withdraw").status_code == 303
+    assert confirm_form(client, sue_link, f"{sue_link}/withdraw").status_code == 303
 
     mail = mail_by_person(mailbox)
     assert sorted(mail) == ["ann@example.org", "sue@example.org"]  # not Ben: he was never told
@@ -159,7 +167,8 @@ def test_declining_a_surgeon_after_a_pair_was_accepted_tells_the_attendee(
 
     # a second press (another screen, or the back button) tells nobody again
     url = f"/organise/events/{event.id}/surgeons/{surgeon_of('Sue').id}/decline"
-    assert client.post(url, data={"csrf_token": csrf_of(client, event)}).status_code == 303
+    again = {"csrf_token": csrf_of(client, event), "confirmed": "yes"}
+    assert client.post(url, data=again).status_code == 303
     assert mail_by_person(mailbox) == {}
 
 
@@ -225,7 +234,7 @@ def test_an_attendee_cancelling_an_accepted_pair_tells_the_surgeon_who_is_still_
     slot = surgeon_of("Sue").availability[0]
 
     manage = f"/bookings/{ann}"
-    assert post_form(client, manage, cancel_button(client, manage)).status_code == 303
+    assert confirm_form(client, manage, cancel_button(client, manage)).status_code == 303
 
     mail = mail_by_person(mailbox)
     assert sorted(mail) == ["ann@example.org", "sue@example.org"]
@@ -253,7 +262,7 @@ def test_an_attendee_cancelling_an_accepted_pair_tells_the_surgeon_who_is_still_
     # the organiser cancels Ben's booking too: Sue now has nobody
     page = f"/organise/events/{event.id}"
     ben = bookings_of("Ben")[0]
-    assert post_form(client, page, f"{page}/bookings/{ben.id}/cancel").status_code == 303
+    assert confirm_form(client, page, f"{page}/bookings/{ben.id}/cancel").status_code == 303
     received = only(mail_by_person(mailbox), "sue@example.org")
     assert "Ben can no longer come" in words_of(received)
     assert "Nobody else is paired with you in this session yet." in words_of(received)
@@ -276,7 +285,7 @@ def test_cancelling_every_session_tells_each_surgeon_once(organiser_client, make
     assert [m.status for m in db.session.scalars(sa.select(Match))] == [ACCEPTED, ACCEPTED]
 
     manage = f"/bookings/{ann}"
-    assert post_form(client, manage, f"{manage}/cancel-all").status_code == 303
+    assert confirm_form(client, manage, f"{manage}/cancel-all").status_code == 303
 
     mail = mail_by_person(mailbox)
     assert sorted(mail) == ["ann@example.org", "raj@example.org", "sue@example.org"]
@@ -304,7 +313,7 @@ def test_a_locked_pair_that_falls_through_goes_and_tells_nobody(
     assert matches() == {"Ann": ("Sue", LOCKED)}
 
     manage = f"/bookings/{ann}"
-    assert post_form(client, manage, cancel_button(client, manage)).status_code == 303
+    assert confirm_form(client, manage, cancel_button(client, manage)).status_code == 303
 
     assert count(Match) == 0  # the booking is kept, cancelled; its pair is not
     mail = mail_by_person(mailbox)
@@ -334,7 +343,7 @@ def test_on_a_cancelled_day_pairs_go_without_putting_invites_back(
 
     # Ann cancels anyway: her pair goes, and her surgeon gets no invite for a cancelled day
     manage = f"/bookings/{ann}"
-    assert post_form(client, manage, cancel_button(client, manage)).status_code == 303
+    assert confirm_form(client, manage, cancel_button(client, manage)).status_code == 303
     assert "Ann" not in matches()
     ben_surgeon = matches()["Ben"][0]
     mail = mail_by_person(mailbox)
@@ -394,7 +403,7 @@ def test_cancelling_a_day_tells_its_waiting_list_and_takes_them_off_it(
     manage = f"/bookings/{ann}"
     ann_blogging = bookings_of("Ann")[0]
     assert ann_blogging.session_id == blogging.id
-    cancelled = post_form(client, manage, f"{manage}/cancel/{ann_blogging.id}")
+    cancelled = confirm_form(client, manage, f"{manage}/cancel/{ann_blogging.id}")
     assert cancelled.status_code == 303
     assert sorted(mail_by_person(mailbox)) == ["ann@example.org"]
     assert {b.status for b in bookings_of("Ben")} == {CANCELLED}

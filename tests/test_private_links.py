@@ -13,7 +13,15 @@ from surgery.extensions import db
 from surgery.mail.lost_links import KINDS
 from surgery.mail.models import OutboxMessage
 from surgery.vocabulary.models import Topic
-from tests.conftest import book, book_more, csrf_from, make_app, manage_token, post_form
+from tests.conftest import (
+    book,
+    book_more,
+    confirm_form,
+    csrf_from,
+    make_app,
+    manage_token,
+    post_form,
+)
 from tests.ical_lines import content_lines
 from tests.mail_fixtures import has_calendar, invite_in, text_of
 from tests.test_invites import move_session
@@ -185,7 +193,7 @@ def a_day_of_everything(client, event, mailbox) -> set[str]:
     manage = f"/bookings/{ann}"
     post_form(client, manage, f"{manage}/about", data={"help_text": "Blogs"})
     cancels = re.findall(r'action="(/bookings/[^"]+/cancel/\d+)"', client.get(manage).text)
-    post_form(client, manage, cancels[-1])  # Ann leaves the workshop: Ben moves up
+    confirm_form(client, manage, cancels[-1])  # Ann leaves the workshop: Ben moves up
     accept_all(client, surgery)
     post_form(client, "/lost-link", data={"email": "ben@example.org"})
     post_form(client, "/volunteer/lost-link", data={"email": "sue@example.org"})

@@ -22,7 +22,15 @@ from surgery.surgeons.models import (
     SurgeonSession,
 )
 from surgery.vocabulary.models import RoleTag, Topic
-from tests.conftest import book, count, csrf_from, is_ticked, manage_token, post_form
+from tests.conftest import (
+    book,
+    confirm_form,
+    count,
+    csrf_from,
+    is_ticked,
+    manage_token,
+    post_form,
+)
 from tests.mail_fixtures import has_calendar, invite_in, text_of
 
 ORGANISER = "leeds-surgery@example.org"
@@ -94,7 +102,7 @@ def press(client, event, surgeon: Surgeon, action: str):
     page = surgeons_page(event)
     url = f"{page}/{surgeon.id}/{action}"
     assert f'action="{url}"' in client.get(page).text, f"no {action} button"
-    return post_form(client, page, url)
+    return (confirm_form if action == "decline" else post_form)(client, page, url)
 
 
 def link_in(text: str) -> str:
@@ -452,7 +460,7 @@ def test_withdrawing_cancels_the_invites_and_frees_the_attendees(
 
     page = client.get(path).text
     assert "Withdraw from this day" in page
-    withdrawn = post_form(client, path, f"{path}/withdraw")
+    withdrawn = confirm_form(client, path, f"{path}/withdraw")
     assert withdrawn.status_code == 303
     page = client.get(path).text
     assert "You have withdrawn. Thank you for letting us know." in page
@@ -485,7 +493,7 @@ def test_a_pending_surgeon_withdrawing_gets_no_cancellations(client, make_event,
     event = make_event()
     path = manage_path(volunteer(client, event, "Sue"))
     mailbox.deliver()
-    assert post_form(client, path, f"{path}/withdraw").status_code == 303
+    assert confirm_form(client, path, f"{path}/withdraw").status_code == 303
     assert surgeon_of("sue@example.org").status == WITHDRAWN
     assert mailbox.deliver() == []
 
@@ -495,7 +503,7 @@ def test_a_surgeon_who_withdrew_can_volunteer_again(organiser_client, make_event
     client = organiser_client
     path = manage_path(volunteer(client, event, "Sue"))
     press(client, event, surgeon_of("sue@example.org"), "approve")
-    post_form(client, path, f"{path}/withdraw")
+    confirm_form(client, path, f"{path}/withdraw")
     sent = [invite_in(r) for r in mailbox.deliver() if has_calendar(r)]
     assert [i.method for i in sent] == ["REQUEST", "CANCEL"]
 

@@ -13,8 +13,9 @@ from flask import (
 )
 
 from surgery import limits
-from surgery.bookings import services, state
+from surgery.bookings import previews, services, state
 from surgery.bookings.forms import AboutYouForm, AddSessionsForm, BookingForm
+from surgery.confirm import ask_first
 from surgery.domain.answers import not_kept
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
@@ -174,11 +175,14 @@ def add_sessions(token: str):
 
 @bp.post("/bookings/<token>/cancel/<int:booking_id>")
 def cancel(token: str, booking_id: int):
-    """Cancel one session, or leave its waiting list."""
+    """Cancel one session, or leave its waiting list, after asking once."""
     registration = registration_or_404(token)
     booking = next((b for b in registration.bookings if b.id == booking_id), None)
     if booking is None:
         abort(404)
+    back = url_for("bookings.manage", token=token)
+    if asking := ask_first(lambda: previews.cancelling_own(registration, booking), back):
+        return asking
     title = booking.session.title
     services.cancel(booking)
     db.session.commit()
@@ -188,8 +192,11 @@ def cancel(token: str, booking_id: int):
 
 @bp.post("/bookings/<token>/cancel-all")
 def cancel_all(token: str):
-    """Cancel every session of this booking."""
+    """Cancel every session of this booking, after asking once."""
     registration = registration_or_404(token)
+    back = url_for("bookings.manage", token=token)
+    if asking := ask_first(lambda: previews.cancelling_own(registration), back):
+        return asking
     services.cancel_all(registration)
     db.session.commit()
     flash("All your sessions are cancelled. Thank you for letting us know.", "success")

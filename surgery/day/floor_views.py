@@ -4,7 +4,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from surgery.actions import press
 from surgery.auth.access import organiser_required
-from surgery.day import floor
+from surgery.confirm import ask_first
+from surgery.day import floor, previews
 from surgery.events.models import EventSession
 from surgery.events.views import surgery_session_or_404
 from surgery.extensions import db
@@ -72,9 +73,12 @@ def here(session_id: int, surgeon_id: int):
 
 @bp.post("/surgeons/<int:surgeon_id>/gone")
 def gone(session_id: int, surgeon_id: int):
-    """A surgeon has left; whoever they were helping waits again."""
+    """A surgeon has left, after asking once; whoever they were helping waits again."""
     session = surgery_session_or_404(session_id)
     surgeon = _surgeon_or_404(session, surgeon_id)
+    back = url_for(".page", session_id=session.id)
+    if asking := ask_first(lambda: previews.surgeon_leaving(surgeon), back):
+        return asking
     return _change(session, lambda: floor.surgeon_gone(surgeon), _back_in_queue)
 
 

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from surgery import limits
 from surgery.auth.access import organiser_required
 from surgery.bookings.services import registration_for_token
-from surgery.day import floor, services
+from surgery.confirm import ask_first
+from surgery.day import floor, previews, services
 from surgery.day.forms import FeedbackForm
 from surgery.domain.errors import NotFound
 from surgery.events.models import Event
@@ -35,8 +36,12 @@ def numbers(event_id: int):
 @bp.post("/organise/events/<int:event_id>/feedback-requests")
 @organiser_required
 def ask_for_feedback(event_id: int):
-    """Email everyone who came and was not asked yet a 'what did you learn?' link."""
+    """Email everyone who came and was not asked yet a 'what did you learn?' link, after
+    asking once."""
     event = db.get_or_404(Event, event_id)
+    back = url_for(".numbers", event_id=event.id)
+    if asking := ask_first(lambda: previews.asking_for_feedback(event), back):
+        return asking
     count = services.request_feedback(event)
     db.session.commit()
     if count:

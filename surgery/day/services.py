@@ -190,23 +190,30 @@ def request_feedback(event: Event) -> int:
     """Email a short 'what did you learn?' link to everyone who came, gave an email and has
     not been asked yet; return how many were asked now."""
     lock_row(Event, event.id)  # two presses at once must not ask anyone twice
-    came = list(
-        db.session.scalars(
-            sa.select(Registration).where(
-                Registration.event_id == event.id,
-                Registration.checked_in_at.is_not(None),
-                Registration.email.is_not(None),
-                Registration.feedback_requested_at.is_(None),
-                Registration.id.not_in(sa.select(Feedback.registration_id)),  # answered already
-            )
-        )
-    )
+    came = not_yet_asked(event)
     now = utcnow()
     for registration in came:
         registration.feedback_requested_at = now
     db.session.flush()
     notices.notify_feedback(event, came)
     return len(came)
+
+
+def not_yet_asked(event: Event) -> list[Registration]:
+    """Everyone who came, gave an email, and was neither asked for feedback nor answered."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.checked_in_at.is_not(None),
+                Registration.email.is_not(None),
+                Registration.feedback_requested_at.is_(None),
+                Registration.id.not_in(sa.select(Feedback.registration_id)),  # answered already
+            )
+            .order_by(Registration.id)
+        )
+    )
 
 
 def feedback_asked(event: Event) -> int:

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from surgery.actions import press
 from surgery.auth.access import organiser_required
+from surgery.confirm import ask_first
 from surgery.events.views import surgery_session_or_404
-from surgery.matching import services
+from surgery.matching import previews, services
 from surgery.routing import form_id
 
 bp = Blueprint("matching", __name__, url_prefix="/organise/sessions/<int:session_id>/matching")
@@ -31,9 +32,14 @@ def page(session_id: int):
 
 @bp.post("/accept")
 def accept(session_id: int):
-    """Accept the pairs sent (one, or every suggestion on the page) and tell people."""
+    """Accept the pairs sent (one, or every suggestion on the page) and tell people; many
+    at once are accepted after asking once, as they email many people."""
     session = surgery_session_or_404(session_id)
-    return _change(session, lambda: services.accept(session, _pairs()), "{n} accepted")
+    pairs = _pairs()
+    back = url_for(".page", session_id=session.id)
+    if len(pairs) > 1 and (asking := ask_first(lambda: previews.accepting(session, pairs), back)):
+        return asking
+    return _change(session, lambda: services.accept(session, pairs), "{n} accepted")
 
 
 @bp.post("/lock")

@@ -5,7 +5,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from surgery.actions import press
 from surgery.auth.access import organiser_required
+from surgery.bookings import previews
 from surgery.bookings import services as bookings
+from surgery.confirm import ask_first
 from surgery.domain.errors import DomainError
 from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
@@ -183,8 +185,12 @@ def _saved(form, change):
 
 @bp.post("/events/<int:event_id>/bookings/<int:booking_id>/cancel")
 def cancel_booking(event_id: int, booking_id: int):
-    """Cancel someone's booking; the first on the waiting list takes the place."""
+    """Cancel someone's booking, after asking once; the first on the waiting list takes the
+    place."""
     booking = _booking_or_404(event_id, booking_id)
+    back = url_for(".event", event_id=event_id)
+    if asking := ask_first(lambda: previews.cancelling_booking(booking), back):
+        return asking
     promoted = bookings.cancel(booking)
     db.session.commit()
     names = ", ".join(b.registration.name for b in promoted)

@@ -4,11 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from surgery.actions import press
 from surgery.auth.access import organiser_required
+from surgery.confirm import ask_first
 from surgery.domain.errors import DomainError
 from surgery.events.models import Event
 from surgery.extensions import db
-from surgery.surgeons import services
-from surgery.surgeons.models import Surgeon
+from surgery.surgeons import previews, services
+from surgery.surgeons.models import APPROVED, Surgeon
 from surgery.surgeons.views import volunteer_form
 
 bp = Blueprint("surgeon_admin", __name__, url_prefix="/organise/events/<int:event_id>/surgeons")
@@ -74,11 +75,15 @@ def approve(event_id: int, surgeon_id: int):
 
 @bp.post("/<int:surgeon_id>/decline")
 def decline(event_id: int, surgeon_id: int):
-    """Decline a volunteer, with thanks."""
+    """Decline a volunteer, with thanks, or remove an approved surgeon; after asking once."""
     surgeon = _surgeon_or_404(event_id, surgeon_id)
+    back = url_for(".index", event_id=event_id)
+    if asking := ask_first(lambda: previews.declining(surgeon), back):
+        return asking
+    done = "removed from this day" if surgeon.status == APPROVED else "declined, with thanks"
     services.decline(surgeon)
     db.session.commit()
-    flash(f"{surgeon.name} declined, with thanks.", "success")
+    flash(f"{surgeon.name} {done}.", "success")
     return redirect(url_for(".index", event_id=event_id), code=303)
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from surgery import limits
 from surgery.bookings import state
 from surgery.bookings.views import lost_link_page
+from surgery.confirm import ask_first
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
@@ -12,7 +13,7 @@ from surgery.events.models import SURGERY
 from surgery.events.services import published_event
 from surgery.extensions import db
 from surgery.forms import choices
-from surgery.surgeons import services
+from surgery.surgeons import previews, services
 from surgery.surgeons.forms import SurgeonForm, VolunteerForm
 from surgery.surgeons.models import WITHDRAWN
 from surgery.vocabulary import services as vocabulary
@@ -104,8 +105,11 @@ def manage(token: str):
 
 @bp.post("/volunteer/<token>/withdraw")
 def withdraw(token: str):
-    """The surgeon can no longer come."""
+    """The surgeon can no longer come; after asking once."""
     surgeon = surgeon_or_404(token)
+    back = url_for(".manage", token=token)
+    if asking := ask_first(lambda: previews.withdrawing(surgeon), back):
+        return asking
     services.withdraw(surgeon)
     db.session.commit()
     flash("You have withdrawn. Thank you for letting us know.", "success")

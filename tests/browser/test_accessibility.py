@@ -13,6 +13,7 @@ from surgery.extensions import db
 from surgery.mail.account_notices import RESET_KIND
 from surgery.mail.models import OutboxMessage
 from tests.browser.conftest import (
+    DESKTOP,
     ORGANISER_EMAIL,
     PHONE,
     assert_accessible,
@@ -91,6 +92,15 @@ def test_confirmation_and_manage_pages(page, base_url, seed, axe_script):
     assert_accessible(page, axe_script, "the manage page")
 
     page.get_by_role("button", name="Leave waiting list Staying safe online").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Leave the waiting list for Staying safe online?")
+    expect(page.get_by_text("Nobody will be emailed.")).to_be_visible()
+    assert_accessible(page, axe_script, "the page asking before cancelling")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+    screenshot(page, "confirm-cancel-phone")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Yes, leave the waiting list").click()
     expect(page.locator(".flash")).to_have_text("Cancelled: Staying safe online.")
     screenshot(page, "manage-desktop")
     assert_accessible(page, axe_script, "the manage page after cancelling")

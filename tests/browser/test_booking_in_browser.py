@@ -73,6 +73,11 @@ def test_book_then_cancel_with_the_keyboard(page, base_url, seed, live_app):
     # cancel the surgery space only
     tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Cancel Surgery space")
     page.keyboard.press("Enter")
+    # asked once, saying what will happen; the answer is a button the keyboard reaches
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your place in Surgery space?")
+    expect(page.get_by_text("In all, 1 person will be emailed.")).to_be_visible()
+    tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Yes, cancel my place")
+    page.keyboard.press("Enter")
     expect(page.locator(".flash")).to_have_text("Cancelled: Surgery space.")
     assert page.url == link["href"]
     table = page.get_by_role("table", name="Your sessions")

@@ -274,13 +274,25 @@ def test_organiser_surgeons_page(page, base_url, seed, axe_script):
     table = page.get_by_role("table", name="Everyone who volunteered, newest first")
     expect(table.get_by_role("button", name="Approve Sam Smith")).to_be_visible()
     expect(table.get_by_role("button", name="Approve Dee Dixon")).to_be_visible()
-    expect(table.get_by_role("button", name="Decline Ade Adeyemi")).to_be_visible()
+    expect(table.get_by_role("button", name="Remove Ade Adeyemi")).to_be_visible()
     sam = table.get_by_role("row").filter(has_text="Sam Smith")
     expect(sam).to_contain_text("Came as an attendee: Bradford Social Media Surgery")
     ade = table.get_by_role("row").filter(has_text="Ade Adeyemi")
     expect(ade).to_contain_text("Volunteered: Bradford Social Media Surgery")
     screenshot(page, "organiser-surgeons-desktop")
     assert_accessible(page, axe_script, "the organiser's surgeons page")
+
+    # removing a surgeon asks first, saying who will be emailed; going back changes nothing
+    table.get_by_role("button", name="Remove Ade Adeyemi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove Ade Adeyemi from this day?")
+    expect(page.get_by_text("was going to help 1 person (Priya)")).to_be_visible()
+    expect(page.get_by_text("In all, 2 people will be emailed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Yes, remove Ade Adeyemi")).to_be_visible()
+    screenshot(page, "organiser-confirm-desktop")
+    assert_accessible(page, axe_script, "the page asking before removing a surgeon")
+    page.get_by_role("link", name="No, go back").click()
+    page.wait_for_url(f"{base_url}/organise/events/{seed.event_id}/surgeons")
+    expect(table.get_by_role("button", name="Remove Ade Adeyemi")).to_be_visible()
 
 
 def test_matching_page(page, base_url, seed, axe_script):
