@@ -11,7 +11,7 @@ from surgery.bookings.models import Booking, Registration
 from surgery.domain.attendance import BOOKING_CANCELLED, DAY_CANCELLED
 from surgery.events.models import SURGERY, WORKSHOP
 from surgery.extensions import db
-from tests.conftest import ORGANISER_PASSWORD, book, manage_token, post_form
+from tests.conftest import ORGANISER_PASSWORD, book, confirm_form, manage_token, post_form
 from tests.test_checkin import checkin_url, counts, listed, registration, states
 from tests.test_matching_page import flashes
 
@@ -43,7 +43,7 @@ def cancelled_dev(make_event, organiser_client):
     """Dev booked and then cancelled everything from the manage page; Eve is booked."""
     event = make_event()
     token = manage_token(book(organiser_client, event, "Dev"))
-    post_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+    confirm_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
     book(organiser_client, event, "Eve")
     assert registration("Dev").active_bookings == []
     return event
@@ -113,7 +113,7 @@ def test_the_sign_in_sheet_says_who_waits_and_leaves_out_the_cancelled(
     for name in ("Amira", "Ben"):
         book(organiser_client, event, name)
     token = manage_token(book(organiser_client, event, "Cat"))
-    post_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+    confirm_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
 
     sheet = organiser_client.get(f"/organise/events/{event.id}/sign-in-sheet").text
 
@@ -137,7 +137,7 @@ def test_the_list_shows_each_state_and_expects_only_confirmed_people(organiser_c
     book(organiser_client, event, "Dan", sessions=[newsletters.id])
     book(organiser_client, event, "Esi", sessions=[blogging.id, newsletters.id])
     token = manage_token(book(organiser_client, event, "Fay", sessions=[blogging.id]))
-    post_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
+    confirm_form(organiser_client, f"/bookings/{token}", f"/bookings/{token}/cancel-all")
     walk_in(organiser_client, event, "Gus")
 
     page = organiser_client.get(checkin_url(event)).text

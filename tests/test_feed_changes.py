@@ -15,7 +15,7 @@ from surgery.bookings.models import Booking
 from surgery.database import utcnow
 from surgery.events.models import DRAFT, Event, EventSession
 from surgery.extensions import db
-from tests.conftest import book, manage_token, post_form
+from tests.conftest import book, confirm_form, manage_token, post_form
 from tests.test_feeds import ORGANISER, booking_of, entries, fetch
 
 AN_HOUR_AGO = dt.timedelta(hours=1)
@@ -110,7 +110,7 @@ def test_a_private_feed_says_not_modified_and_stays_out_of_caches(client, make_e
     assert token not in same.headers["ETag"]
 
     booking = booking_of("sam@example.org")
-    post_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking.id}")
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking.id}")
     cancelled = ask_again(client, url, first, by)
 
     assert cancelled.status_code == 200

@@ -6,7 +6,7 @@ line move up into free places and are told, a surgeon told they would help is to
 
 import sqlalchemy as sa
 
-from surgery.bookings import services
+from surgery.bookings import services, state
 from surgery.bookings.models import Booking, Registration
 from surgery.domain import asking, capacity
 from surgery.domain.asking import LostPlace, Person, WhatHappens
@@ -58,7 +58,7 @@ def _would_move_up(booking: Booking) -> list[Booking]:
     if session.capacity is None or session.event.status == EVENT_CANCELLED:
         return []
     queue = [b for b in services.waiting_list(session.id) if b.id != booking.id]
-    confirmed = services.places_by_session([session])[session.id].confirmed
+    confirmed = state.places_by_session([session])[session.id].confirmed
     confirmed -= booking.status == CONFIRMED
     ids = set(capacity.to_promote(session.capacity, confirmed, [b.id for b in queue]))
     return [b for b in queue if b.id in ids]
