@@ -19,7 +19,6 @@ import base64
 import binascii
 import datetime as dt
 import secrets
-from email.header import Header
 from email.utils import format_datetime, formataddr
 
 import idna
@@ -27,6 +26,7 @@ from flask import current_app
 
 from surgery.domain import ical
 from surgery.links import account_link_url, written_out
+from surgery.mail import rfc2047
 from surgery.qr import qr_image
 from surgery.text import one_line
 
@@ -210,11 +210,11 @@ def _header(line: str) -> bytes:
 
 def _mailbox(header: str, person: dict) -> str:
     """'Name <address>' for a From, To or Reply-To header, the name on one line; a
-    non-ASCII name as encoded words of at most 75 characters, folded across lines."""
+    non-ASCII name in encoded words of at most 75 characters, folded across lines."""
     name, address = one_line(person["name"]), wire_address(person["email"])
     if name.isascii():
         return formataddr((name, address))
-    return f"{_encoded(header, name)} <{address}>"
+    return f"{rfc2047.encode(header, name, phrase=True)} <{address}>"
 
 
 def _header_text(header: str, value: str) -> str:
@@ -222,13 +222,7 @@ def _header_text(header: str, value: str) -> str:
     value is one line: a line break in a name or title must never start a header or the
     body of its own."""
     value = one_line(value)
-    return f"{header}: {value if value.isascii() else _encoded(header, value)}"
-
-
-def _encoded(header: str, value: str) -> str:
-    """RFC 2047 encoded words, each at most 75 characters, on lines folded at 76 (the
-    first line allowing for the header's name)."""
-    return Header(value, "utf-8", header_name=header).encode().replace("\r\n", "\n")
+    return f"{header}: {value if value.isascii() else rfc2047.encode(header, value)}"
 
 
 def _qp(text: str) -> bytes:
