@@ -18,6 +18,7 @@ sending a thousand invites. Tests read every message back with the email package
 import base64
 import binascii
 import datetime as dt
+import functools
 import secrets
 from email.utils import format_datetime, formataddr
 
@@ -131,7 +132,14 @@ def _checkin(payload: dict, current) -> dict | None:
         return None
     if checkin.get("png"):  # queued before images were made at sending
         return checkin | {"png": base64.b64decode(checkin["png"])}
-    return checkin | {"png": qr_image(checkin["url"]) if checkin.get("qr") else None}
+    return checkin | {"png": _qr_png(checkin["url"]) if checkin.get("qr") else None}
+
+
+@functools.lru_cache(maxsize=256)
+def _qr_png(url: str) -> bytes:
+    """The QR code image of a check-in address (kept a while: one person's messages, a
+    resend, or a sender's retry ask for the same one again)."""
+    return qr_image(url)
 
 
 def _render(name: str, payload: dict) -> str:
