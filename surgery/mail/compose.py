@@ -48,25 +48,12 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime, curr
     if payload.get("link"):
         link = payload["link"]
         payload = payload | {"action": {"text": link["text"], "url": account_link_url(link)}}
+    inline, attachments = _invite_parts(payload, current, now)
     alternatives = [
         _part("text/plain; charset=utf-8", _qp(_render(f"{template}.txt", payload))),
         _html(payload, template),
+        *inline,
     ]
-    attachments = []
-    invite = calendar_bytes(payload, current, now)
-    if invite is not None:
-        method, calendar = invite
-        content_type = f"text/calendar; charset=utf-8; method={method}"
-        encoded = _base64(calendar)
-        alternatives.append(_part(content_type, encoded, "base64"))
-        attachments.append(
-            _part(
-                f'{content_type}; name="invite.ics"',
-                encoded,
-                "base64",
-                'Content-Disposition: attachment; filename="invite.ics"',
-            )
-        )
     inner, outer = _boundary(), _boundary()
     alternative = _header(f'Content-Type: multipart/alternative; boundary="{inner}"')
     alternative += CRLF + _multipart(inner, alternatives)
@@ -82,6 +69,24 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime, curr
     ]
     head = b"".join(_header(h) for h in headers)
     return head + CRLF + _multipart(outer, [alternative, *attachments])
+
+
+def _invite_parts(payload: dict, current, now: dt.datetime) -> tuple[list, list]:
+    """The calendar as an alternative of the body and as an invite.ics attachment, or
+    neither when the message carries no invite now."""
+    invite = calendar_bytes(payload, current, now)
+    if invite is None:
+        return [], []
+    method, calendar = invite
+    content_type = f"text/calendar; charset=utf-8; method={method}"
+    encoded = _base64(calendar)
+    attachment = _part(
+        f'{content_type}; name="invite.ics"',
+        encoded,
+        "base64",
+        'Content-Disposition: attachment; filename="invite.ics"',
+    )
+    return [_part(content_type, encoded, "base64")], [attachment]
 
 
 def _html(payload: dict, template: str) -> bytes:

@@ -50,18 +50,19 @@ class Now:
         return self.method == REQUEST
 
 
+# the session and its day, read with each booking or slot
 SESSION_COLUMNS = (
-    EventSession.id,
+    EventSession.id.label("session_id"),
     EventSession.title,
     EventSession.kind,
     EventSession.starts_at,
     EventSession.ends_at,
-    Event.id,
-    Event.title,
+    Event.id.label("event_id"),
+    Event.title.label("event_title"),
     Event.venue_name,
     Event.venue_address,
     Event.access_info,
-    Event.status,
+    Event.status.label("day_status"),
     Event.timezone,
 )
 
@@ -75,7 +76,7 @@ def _bookings(ids: set[int]) -> dict[int, Now]:
     """Each booking's invite now, naming the surgeon they will meet while the pair stands."""
     query = (
         sa.select(Booking.id, Booking.status, Booking.ical_uid, Booking.ical_sequence)
-        .add_columns(Surgeon.id, Surgeon.name, Surgeon.bio, *SESSION_COLUMNS)
+        .add_columns(Surgeon.id.label("surgeon_id"), Surgeon.name, Surgeon.bio, *SESSION_COLUMNS)
         .join(EventSession, Booking.session_id == EventSession.id)
         .join(Event, EventSession.event_id == Event.id)
         .outerjoin(Match, sa.and_(Match.booking_id == Booking.id, Match.status == ACCEPTED))
@@ -83,15 +84,14 @@ def _bookings(ids: set[int]) -> dict[int, Now]:
         .where(Booking.id.in_(ids))
     )
     rows = db.session.execute(query).all()
-    topics = _topics({row[4] for row in rows if row[4] is not None})
+    topics = _topics({row.surgeon_id for row in rows if row.surgeon_id is not None})
     found = {}
-    for booking_id, status, uid, sequence, surgeon_id, name, bio, *place in rows:
-        day_cancelled = place[10] == DAY_CANCELLED
+    for row in rows:
         lines = []
-        if surgeon_id is not None and status == CONFIRMED:
-            lines = invites.meeting_lines(name, topics[surgeon_id], bio)
-        method = invites.booking_method(status, day_cancelled)
-        found[booking_id] = _now(method, place, uid, sequence, lines)
+        if row.surgeon_id is not None and row.status == CONFIRMED:
+            lines = invites.meeting_lines(row.name, topics[row.surgeon_id], row.bio)
+        method = invites.booking_method(row.status, row.day_status == DAY_CANCELLED)
+        found[row.id] = _now(method, row, lines)
     return found
 
 
@@ -114,22 +114,23 @@ def _slots(ids: set[int]) -> dict[int, Now]:
     """Each surgeon slot's invite now, listing the people they were told they will help."""
     query = (
         sa.select(SurgeonSession.id, SurgeonSession.ical_uid, SurgeonSession.ical_sequence)
-        .add_columns(Surgeon.id, Surgeon.status, *SESSION_COLUMNS)
+        .add_columns(Surgeon.id.label("surgeon_id"), Surgeon.status, *SESSION_COLUMNS)
         .join(Surgeon, SurgeonSession.surgeon_id == Surgeon.id)
         .join(EventSession, SurgeonSession.session_id == EventSession.id)
         .join(Event, EventSession.event_id == Event.id)
         .where(SurgeonSession.id.in_(ids))
     )
     rows = db.session.execute(query).all()
-    helping = _helping({(row[3], row[5]) for row in rows})
+    helping = _helping({(row.surgeon_id, row.session_id) for row in rows})
     found = {}
-    for slot_id, uid, sequence, surgeon_id, status, *place in rows:
-        day_cancelled = place[10] == DAY_CANCELLED
+    for row in rows:
         method = invites.surgeon_method(
-            status == APPROVED, status in (DECLINED, WITHDRAWN), day_cancelled
+            row.status == APPROVED,
+            row.status in (DECLINED, WITHDRAWN),
+            row.day_status == DAY_CANCELLED,
         )
-        lines = helping.get((surgeon_id, place[0]), [])
-        found[slot_id] = _now(method, place, uid, sequence, lines)
+        lines = helping.get((row.surgeon_id, row.session_id), [])
+        found[row.id] = _now(method, row, lines)
     return found
 
 
@@ -163,30 +164,29 @@ def _helping(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
     return found
 
 
-def _now(method, place, uid: str, sequence: int, lines: list[str]) -> Now:
-    """The invite and the email's details of one session as it is now."""
-    (_, title, kind, starts, ends, event_id, event_title, venue, address, access, _, zone) = place
+def _now(method: str | None, row, lines: list[str]) -> Now:
+    """The invite and the email's details of one booking's or slot's session as it is now."""
     session = invites.Session(
-        title=title,
-        kind_label=SESSION_KINDS.get(kind, kind),
-        starts_at=starts,
-        ends_at=ends,
-        event_title=event_title,
-        venue=venue,
-        address=address or "",
-        access_info=access or "",
+        title=row.title,
+        kind_label=SESSION_KINDS.get(row.kind, row.kind),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        event_title=row.event_title,
+        venue=row.venue_name,
+        address=row.venue_address or "",
+        access_info=row.access_info or "",
     )
-    url = public_url("events.detail", event_id=event_id)  # public: calendars are shared
+    url = public_url("events.detail", event_id=row.event_id)  # public: calendars are shared
     return Now(
         method=method,
-        entry=invites.entry(session, uid, sequence, lines, url),
-        session={"title": title, "when": when(starts, ends, zone)},
+        entry=invites.entry(session, row.ical_uid, row.ical_sequence, lines, url),
+        session={"title": row.title, "when": when(row.starts_at, row.ends_at, row.timezone)},
         event={
-            "title": event_title,
-            "venue": venue,
-            "address": address or "",
-            "access_info": access or "",
-            "id": event_id,
+            "title": row.event_title,
+            "venue": row.venue_name,
+            "address": session.address,
+            "access_info": session.access_info,
+            "id": row.event_id,
         },
     )
 
