@@ -47,8 +47,8 @@ from surgery.database import utcnow  # noqa: E402
 from surgery.domain.tokens import new_form_key  # noqa: E402
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession  # noqa: E402
 from surgery.extensions import db  # noqa: E402
-from surgery.mail import notices  # noqa: E402
-from surgery.mail.compose import compose  # noqa: E402
+from surgery.mail import current, notices  # noqa: E402
+from surgery.mail.compose import compose, sender_address  # noqa: E402
 from surgery.mail.models import SENT, OutboxMessage  # noqa: E402
 from surgery.mail.outbox import send_due  # noqa: E402
 from tests.live_server import free_port  # noqa: E402
@@ -142,9 +142,10 @@ def prebuilt(app) -> list[tuple[str, str, bytes]]:
     """Every queued message composed into bytes, with its envelope, before any sending."""
     with app.app_context():
         rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        now = utcnow()
+        now, sender = utcnow(), sender_address()
+        states, _ = current.load({m.booking_id for m in rows}, set())  # as the sender reads
         return [
-            (m.payload["sender"]["email"], m.to_address, compose(m.id, m.subject, m.payload, now))
+            (sender, m.to_address, compose(m.id, m.subject, m.payload, now, states[m.booking_id]))
             for m in rows
         ]
 

@@ -1,6 +1,7 @@
 """Flask commands: demo data and organiser accounts."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from surgery import demo
@@ -21,6 +22,8 @@ def demo_command(count: int | None) -> None:
     db.session.commit()
     click.echo(f"Added {made} events.")
     click.echo(f"Demo organiser: {demo.ORGANISER_EMAIL} / password {demo.ORGANISER_PASSWORD}")
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    click.echo(f"Emails come from {sender}, with replies to the day's organiser.")
 
 
 @click.group("organisers")

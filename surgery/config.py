@@ -8,6 +8,7 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class Defaults:
@@ -28,7 +29,9 @@ class Defaults:
     MAIL_USE_SSL = False
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
-    MAIL_DEFAULT_SENDER = "surgery@localhost"
+    # the site's own address: From and ORGANIZER of every email (replies go to the day's
+    # organiser); unset, it is surgery@ the host of PUBLIC_BASE_URL (see default_sender)
+    MAIL_DEFAULT_SENDER = None
     MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise send nothing while TESTING
     MAIL_SEND_TIMEOUT_SECONDS = 5  # connecting, and each read or write on the connection
     # each web process sends in a thread of its own after a request queued mail (up to
@@ -109,11 +112,22 @@ def load(app, test_config=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "surgery.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config["MAIL_DEFAULT_SENDER"]:
+        app.config["MAIL_DEFAULT_SENDER"] = default_sender(app.config["PUBLIC_BASE_URL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         # served over TLS: cookies never travel in the clear
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def default_sender(public_base_url: str) -> str:
+    """surgery@ the site's own domain, so mail comes from where the links go (and passes
+    DMARC once that domain's mail is set up); example.org, which is never anyone's, while
+    the site runs on an IP address or localhost (as with `make run`)."""
+    host = urlsplit(public_base_url).hostname or ""
+    is_name = "." in host and not host.replace(".", "").isdigit() and ":" not in host
+    return f"surgery@{host if is_name else 'example.org'}"
 
 
 def normalise_database_url(url: str) -> str:

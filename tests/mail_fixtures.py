@@ -127,17 +127,18 @@ class Invite:
 def invite_in(received: Received) -> Invite:
     """The invite of an email, checking its MIME layout and that both parsers agree.
 
-    multipart/mixed > [multipart/alternative > [text/plain, text/html, text/calendar],
-    invite.ics attachment, and for those who can check in, their QR code as image/png],
-    with the MIME method= equal to the calendar's METHOD.
+    multipart/mixed > [multipart/alternative > [text/plain, HTML, text/calendar], invite.ics
+    attachment], where HTML is text/html or, for those who can check in, multipart/related >
+    [text/html, their QR code as image/png]; with the MIME method= equal to the calendar's
+    METHOD.
     """
     message = received.message
     assert message.get_content_type() == "multipart/mixed"
-    alternative, attachment, *images = message.get_payload()
-    assert [i.get_content_type() for i in images] in ([], ["image/png"])
+    alternative, attachment = message.get_payload()
     assert alternative.get_content_type() == "multipart/alternative"
     parts = alternative.get_payload()
-    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
+    assert [p.get_content_type() for p in parts[::2]] == ["text/plain", "text/calendar"]
+    assert html_of(received) is not None
     inline = parts[2]
     assert inline.get_param("charset") == "utf-8"
     assert inline.get_content_disposition() is None
@@ -161,6 +162,30 @@ def invite_in(received: Received) -> Invite:
     assert is_utc(event.dtstamp.value)
     assert re.search(rb"\r\nDTSTAMP:\d{8}T\d{6}Z\r\n", raw)
     return Invite(method, raw, calendar)
+
+
+def html_of(received: Received):
+    """The HTML part, checking where it sits: second of the alternatives, alone or inside
+    multipart/related with exactly the QR code image it shows."""
+    alternative = next(
+        p for p in received.message.walk() if p.get_content_type() == "multipart/alternative"
+    )
+    html = alternative.get_payload()[1]
+    if html.get_content_type() == "text/html":
+        assert "cid:" not in html.get_content()
+        return html
+    assert html.get_content_type() == "multipart/related"
+    page, image = html.get_payload()
+    assert (page.get_content_type(), image.get_content_type()) == ("text/html", "image/png")
+    assert image["Content-ID"] == "<checkin-qr>"
+    assert 'src="cid:checkin-qr"' in page.get_content()
+    assert image.get_payload(decode=True).startswith(b"\x89PNG\r\n\x1a\n")
+    return page
+
+
+def qr_images(received: Received) -> list:
+    """Every image in the email (the check-in QR code, if any)."""
+    return [p for p in received.message.walk() if p.get_content_type() == "image/png"]
 
 
 def parse_calendar(raw: bytes):

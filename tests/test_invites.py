@@ -141,7 +141,7 @@ def test_an_address_with_a_non_ascii_domain_gets_its_invite(client, make_event, 
     assert stored == "anna@bücher.de"  # kept as typed; only the wire gets the IDNA form
 
 
-def test_booking_sends_an_invite_with_text_html_and_calendar(client, make_event, mailbox):
+def test_booking_sends_an_invite_with_text_html_and_calendar(app, client, make_event, mailbox):
     event = make_event(
         title="Leeds surgery",
         venue_name="Leeds Central Library",
@@ -155,8 +155,13 @@ def test_booking_sends_an_invite_with_text_html_and_calendar(client, make_event,
     [received] = mailbox.deliver()
     message = received.message
     assert received.rcpt_tos == ["sam@example.org"]
-    assert received.mail_from == ORGANISER
-    assert message["From"].addresses[0].addr_spec == ORGANISER
+    # from the site's own address (DMARC passes); replies go to the day's organiser
+    site = app.config["MAIL_DEFAULT_SENDER"]
+    assert site != ORGANISER
+    assert received.mail_from == site
+    assert message["From"].addresses[0].addr_spec == site
+    assert message["From"].addresses[0].display_name == app.config["SITE_NAME"]
+    assert message["Reply-To"].addresses[0].addr_spec == ORGANISER
     assert message["To"].addresses[0].addr_spec == "sam@example.org"
     assert message["Subject"].startswith("Booked: Surgery space on ")
 
@@ -172,14 +177,14 @@ def test_booking_sends_an_invite_with_text_html_and_calendar(client, make_event,
     assert vevent.dtend.value.astimezone(dt.UTC) == event.sessions[0].ends_at
     assert is_utc(vevent.dtstart.value)
 
-    # the organiser is the sender; the attendee is the recipient, asked to reply
-    assert vevent.organizer.value.lower() == f"mailto:{ORGANISER}"
+    # the site organises, as it sends; the attendee is the recipient, not asked to reply
+    assert vevent.organizer.value.lower() == f"mailto:{site}"
     attendee = vevent.attendee
     assert attendee.value.lower() == "mailto:sam@example.org"
     assert attendee.params["CN"] == ["Sam"]
     assert attendee.params["ROLE"] == ["REQ-PARTICIPANT"]
     assert attendee.params["PARTSTAT"] == ["NEEDS-ACTION"]
-    assert attendee.params["RSVP"] == ["TRUE"]
+    assert attendee.params["RSVP"] == ["FALSE"]  # nothing reads replies
 
     # where, and what the person needs to know to get in
     assert vevent.location.value == "Leeds Central Library, Calverley Street, Leeds"
@@ -219,6 +224,7 @@ def test_without_an_organiser_address_the_site_address_organises(app, client, ma
     [received] = mailbox.deliver()
     sender = app.config["MAIL_DEFAULT_SENDER"]
     assert received.message["From"].addresses[0].addr_spec == sender
+    assert "Reply-To" not in received.message  # replies go to the site, as it sent them
     assert invite_in(received).event.organizer.value.lower() == f"mailto:{sender}"
 
 

@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import datetime as dt
 import json
 
 import sqlalchemy as sa
@@ -7,9 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from surgery.bookings.models import Registration
+from surgery.bookings.models import Booking, Registration
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
+from surgery.events.models import SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from tests.test_outbox import app_on
@@ -35,6 +37,22 @@ def old_event() -> int:
     return db.session.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
 
 
+def queue_as_before(**values) -> None:
+    """An outbox row written with the columns the table had before 0012; commits."""
+    table = sa.table(
+        "outbox_message", *(sa.column(name) for name in ("kind", "to_address", "subject")),
+        sa.column("payload", sa.JSON), sa.column("status"), sa.column("attempts"),
+        sa.column("next_attempt_at", UTCDateTime()), sa.column("created_at", UTCDateTime()),
+        sa.column("last_error"),
+    )  # fmt: skip
+    now = utcnow()
+    row = {"kind": "booking_confirmed", "to_address": "sam@example.org", "subject": "Booked",
+           "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now,
+           "last_error": ""}  # fmt: skip
+    db.session.execute(sa.insert(table).values(**row, **values))
+    db.session.commit()
+
+
 def test_messages_queued_before_keep_seeds_not_private_links(live_database):
     with app_on(live_database) as app:
         upgrade(revision="0007")
@@ -52,10 +70,8 @@ def test_messages_queued_before_keep_seeds_not_private_links(live_database):
             "action": {"text": "Tell us", "url": f"http://127.0.0.1:5000/feedback/{token}"},
             "calendar": {"uid": "u", "description": f"Surgery\n\nChange or cancel: {link}"},
         }
-        message = OutboxMessage(kind="booking_confirmed", to_address="sam@example.org",
-                                subject="Booked", payload=old)  # fmt: skip
-        db.session.add(message)
         db.session.commit()
+        queue_as_before(payload=old)
 
         upgrade()
 
@@ -68,3 +84,28 @@ def test_messages_queued_before_keep_seeds_not_private_links(live_database):
             "seed": seed,
         }
         assert payload["calendar"] == {"uid": "u", "description": "Surgery"}
+
+
+def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid(live_database):
+    with app_on(live_database):
+        upgrade(revision="0009")
+        start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
+        event = Event(title="Leeds surgery", venue_name="Library", city="Leeds")
+        session = EventSession(event=event, kind=SURGERY, title="Surgery space",
+                               starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
+        registration = Registration(event=event, name="Sam", email="sam@example.org",
+                                    token_seed="s", token_hash="h")  # fmt: skip
+        booking = Booking(registration=registration, session=session, status="confirmed")
+        db.session.add_all([event, booking])
+        db.session.commit()
+        calendar = {"method": "REQUEST", "uid": booking.ical_uid, "sequence": 0}
+        queue_as_before(payload={"calendar": calendar})
+        queue_as_before(payload={"calendar": {**calendar, "uid": "gone@social-media-surgery"}})
+        queue_as_before(payload={"calendar": None})
+
+        upgrade()
+
+        linked = db.session.execute(
+            sa.select(OutboxMessage.booking_id, OutboxMessage.slot_id).order_by(OutboxMessage.id)
+        ).all()
+        assert linked == [(booking.id, None), (None, None), (None, None)]

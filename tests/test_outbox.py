@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from flask import template_rendered
 from flask_migrate import upgrade
 
 from surgery.auth.models import Organiser
@@ -35,11 +36,14 @@ from surgery.domain.capacity import CONFIRMED
 from surgery.domain.tokens import hash_token, new_form_key
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
+from surgery.mail import compose as compose_module
 from surgery.mail import notices
+from surgery.mail import outbox as outbox_module
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.outbox import send_due
 from tests.conftest import ORGANISER_PASSWORD, book, csrf_from, guards_from, make_app, post_form
 from tests.live_server import ROOT, serve, server_env
+from tests.mail_fixtures import invite_in
 from tests.smtp import Inbox, SmtpServer
 
 REFUSED = "ConnectionRefusedError"
@@ -710,6 +714,53 @@ def test_moving_a_session_of_1000_people_answers_at_once_and_queues_1000_updates
     assert received_by(smtp) == {f"person{i}@example.org": 1 for i in range(people)}
     subjects = {m["Subject"].split(" on ")[0] for m in smtp.inbox.messages()}
     assert subjects == {"Changed: Surgery space"}
+
+
+def test_moving_a_session_of_1000_people_renders_no_mail_and_queues_1000_rows(
+    organiser_client, mailbox, monkeypatch
+):
+    people = 1000
+    event_id, session_id = seed_bookings(people, organiser_email="org@example.org")
+    event, session = db.session.get(Event, event_id), db.session.get(EventSession, session_id)
+    start, end = event.local(session.starts_at), event.local(session.ends_at)
+    edit = f"/organise/events/{event_id}/sessions/{session_id}/edit"
+    fields = {
+        "csrf_token": csrf_from(organiser_client.get(edit).text),
+        "kind": SURGERY,
+        "title": "Surgery space",
+        "day": start.date().isoformat(),
+        "starts": (start + dt.timedelta(hours=1)).strftime("%H:%M"),
+        "ends": (end + dt.timedelta(hours=1)).strftime("%H:%M"),
+        "capacity": str(people),
+    }
+    rendered, made = [], []
+
+    def compose_refused(*args):
+        made.append("email")
+        raise AssertionError("an email was written in the request")
+
+    monkeypatch.setattr(outbox_module, "compose", compose_refused)
+    monkeypatch.setattr(compose_module, "qr_image", lambda url: made.append("qr"))
+    with template_rendered.connected_to(lambda sender, template, **kw: rendered.append(template)):
+        response = organiser_client.post(edit, data=fields)
+
+    assert response.status_code == 303
+    assert [t.name for t in rendered] == [] and made == []  # no mail and no QR code made
+    rows = outbox()
+    assert len(rows) == people
+    assert {row.kind for row in rows} == {notices.UPDATED}
+    booked = set(db.session.scalars(sa.select(Booking.id).where(Booking.session_id == session_id)))
+    assert {row.booking_id for row in rows} == booked  # each names its booking: one row each
+    assert all(row.payload["calendar"] is None for row in rows)  # written when sent
+    monkeypatch.undo()
+
+    sent = send_due(limit=5)  # the first few, written now from the session as it is
+
+    assert len(sent.sent) == 5
+    for received in mailbox.collect():
+        invite = invite_in(received)
+        assert (invite.method, invite.sequence) == ("REQUEST", 1)
+        assert invite.starts == session.starts_at == event.sessions[0].starts_at
 
 
 def wait_for(condition, seconds: float = 30) -> None:

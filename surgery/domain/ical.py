@@ -68,7 +68,8 @@ def feed(entries: Iterable[Entry], name: str, stamp: dt.datetime):
 # Written by hand: a fixed handful of properties, so a small writer (RFC 5545 escaping and
 # folding) is simpler than a general library and several times faster, which counts when
 # the outbox writes a thousand invites in a row. Tests read every file back with vobject.
-ATTENDEE_PARAMS = (("ROLE", "REQ-PARTICIPANT"), ("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "TRUE"))
+# RSVP=FALSE: nothing reads replies yet, so no calendar should offer to send one
+ATTENDEE_PARAMS = (("ROLE", "REQ-PARTICIPANT"), ("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "FALSE"))
 FOLD_AT = 75  # octets per line, CRLF not counted
 
 

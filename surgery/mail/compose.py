@@ -1,7 +1,13 @@
 """Turn an outbox row into the bytes of an email: text, HTML and, for invites, the calendar.
 
-Layout: multipart/mixed holding multipart/alternative (text/plain, text/html,
-text/calendar; method=…) and the same calendar again as an invite.ics attachment.
+Layout: multipart/mixed holding multipart/alternative (text/plain; text/html, inside
+multipart/related with the check-in QR code image when there is one; text/calendar;
+method=…) and the same calendar again as an invite.ics attachment.
+
+The calendar is written from the booking or slot as it is now (surgery.mail.current), not
+as it was when the message was queued, and the QR code image is made now too. From and the
+calendar's ORGANIZER are the site's own address (so the mail passes DMARC); replies go to
+the day's organiser.
 
 The MIME is written directly rather than through the email package's generator: the layout
 never changes, every part is quoted-printable or base64 (so 7-bit, CRLF line ends, as SMTP
@@ -12,8 +18,8 @@ sending a thousand invites. Tests read every message back with the email package
 import base64
 import binascii
 import datetime as dt
+import functools
 import secrets
-from email.header import Header
 from email.utils import format_datetime, formataddr
 
 import idna
@@ -21,48 +27,43 @@ from flask import current_app
 
 from surgery.domain import ical
 from surgery.links import account_link_url, written_out
+from surgery.mail import rfc2047
+from surgery.qr import qr_image
 from surgery.text import one_line
 
 CRLF = b"\r\n"
 
 
-def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> bytes:
-    """The whole email for one outbox row; its links are written out now, from the seeds."""
+def compose(message_id: int, subject: str, payload: dict, now: dt.datetime, current=None) -> bytes:
+    """The whole email for one outbox row; its links are written out now, from the seeds.
+
+    `current` is its booking or slot as it is now (a surgery.mail.current.Now), if it has one.
+    """
     payload = written_out(payload)
-    sender, recipient = payload["sender"], payload["recipient"]
+    if current is not None:  # the session's details as they are now; the words as queued
+        payload |= {"session": current.session, "event": current.event}
+    payload["checkin"] = _checkin(payload, current)
+    sender = sender_address()
     template = f"email/{payload.get('template', 'notice')}"
     if payload.get("link"):
         link = payload["link"]
         payload = payload | {"action": {"text": link["text"], "url": account_link_url(link)}}
+    inline, attachments = _invite_parts(payload, current, now)
     alternatives = [
         _part("text/plain; charset=utf-8", _qp(_render(f"{template}.txt", payload))),
-        _part("text/html; charset=utf-8", _qp(_render(f"{template}.html", payload))),
+        _html(payload, template),
+        *inline,
     ]
-    attachments = []
-    if payload.get("calendar"):
-        method, calendar = calendar_bytes(payload, now)
-        content_type = f"text/calendar; charset=utf-8; method={method}"
-        encoded = _base64(calendar)
-        alternatives.append(_part(content_type, encoded, "base64"))
-        attachments.append(
-            _part(
-                f'{content_type}; name="invite.ics"',
-                encoded,
-                "base64",
-                'Content-Disposition: attachment; filename="invite.ics"',
-            )
-        )
-    if (payload.get("checkin") or {}).get("png"):
-        attachments.append(_qr_code(base64.b64decode(payload["checkin"]["png"])))
     inner, outer = _boundary(), _boundary()
     alternative = _header(f'Content-Type: multipart/alternative; boundary="{inner}"')
     alternative += CRLF + _multipart(inner, alternatives)
     headers = [
-        f"Subject: {_header_text(subject)}",
-        f"From: {_mailbox(sender)}",
-        f"To: {_mailbox(recipient)}",
+        _header_text("Subject", subject),
+        "From: " + _mailbox("From", {"email": sender, "name": _site_name(payload)}),
+        "To: " + _mailbox("To", payload["recipient"]),
+        *_reply_to(payload, sender),
         f"Date: {format_datetime(now)}",
-        f"Message-ID: <outbox-{message_id}.{payload['stamp']}@{_domain(sender['email'])}>",
+        f"Message-ID: {message_id_for(message_id, now, sender)}",
         "MIME-Version: 1.0",
         f'Content-Type: multipart/mixed; boundary="{outer}"',
     ]
@@ -70,13 +71,113 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime) -> b
     return head + CRLF + _multipart(outer, [alternative, *attachments])
 
 
+def _invite_parts(payload: dict, current, now: dt.datetime) -> tuple[list, list]:
+    """The calendar as an alternative of the body and as an invite.ics attachment, or
+    neither when the message carries no invite now."""
+    invite = calendar_bytes(payload, current, now)
+    if invite is None:
+        return [], []
+    method, calendar = invite
+    content_type = f"text/calendar; charset=utf-8; method={method}"
+    encoded = _base64(calendar)
+    attachment = _part(
+        f'{content_type}; name="invite.ics"',
+        encoded,
+        "base64",
+        'Content-Disposition: attachment; filename="invite.ics"',
+    )
+    return [_part(content_type, encoded, "base64")], [attachment]
+
+
+def _html(payload: dict, template: str) -> bytes:
+    """The HTML body; with the QR code image it shows, both inside multipart/related."""
+    html = _part("text/html; charset=utf-8", _qp(_render(f"{template}.html", payload)))
+    png = (payload["checkin"] or {}).get("png")
+    if not png:
+        return html
+    boundary = _boundary()
+    related = _header(f'Content-Type: multipart/related; boundary="{boundary}"')
+    return related + CRLF + _multipart(boundary, [html, _qr_code(png)])
+
+
+def sender_address() -> str:
+    """The site's own address: what the mail is from, whoever organises the day."""
+    return current_app.config["MAIL_DEFAULT_SENDER"]
+
+
+def _site_name(payload: dict) -> str:
+    """The name shown with the site's address."""
+    return (payload.get("sender") or {}).get("name") or current_app.config["SITE_NAME"]
+
+
+def _reply_to(payload: dict, sender: str) -> list[str]:
+    """A Reply-To header naming the day's organiser, when there is one other than the site.
+
+    Messages queued before kept the organiser as their sender; they are sent the same way.
+    """
+    address = payload.get("reply_to")
+    if address is None:
+        address = (payload.get("sender") or {}).get("email") or ""
+    if not address or address.lower() == sender.lower():
+        return []
+    return ["Reply-To: " + _mailbox("Reply-To", {"email": address, "name": ""})]
+
+
+def message_id_for(message_id: int, now: dt.datetime, sender: str) -> str:
+    """A Message-ID of its own for each sending, a resend included."""
+    stamp = int(now.timestamp() * 1000)
+    return f"<outbox-{message_id}.{stamp}.{secrets.token_hex(6)}@{_domain(sender)}>"
+
+
+def _checkin(payload: dict, current) -> dict | None:
+    """The check-in code to show, with its QR code image made now; none once the place is
+    no longer confirmed (a cancelled booking's code lets nobody in)."""
+    checkin = payload.get("checkin")
+    if not checkin or (current is not None and not current.confirmed):
+        return None
+    if checkin.get("png"):  # queued before images were made at sending
+        return checkin | {"png": base64.b64decode(checkin["png"])}
+    return checkin | {"png": _qr_png(checkin["url"]) if checkin.get("qr") else None}
+
+
+@functools.lru_cache(maxsize=256)
+def _qr_png(url: str) -> bytes:
+    """The QR code image of a check-in address (kept a while: one person's messages, a
+    resend, or a sender's retry ask for the same one again)."""
+    return qr_image(url)
+
+
 def _render(name: str, payload: dict) -> str:
     """A mail template, rendered from the payload alone (no request, user or flashes)."""
     return current_app.jinja_env.get_template(name).render(payload)
 
 
-def calendar_bytes(payload: dict, now: dt.datetime) -> tuple[str, bytes]:
-    """The invite's METHOD and the calendar file for it."""
+def calendar_bytes(payload: dict, current, now: dt.datetime) -> tuple[str, bytes] | None:
+    """The invite's METHOD and calendar file, as things are now; None for no invite.
+
+    A message about a booking or slot gets its calendar from that row now. Without one
+    (queued before messages named their rows, or a cancellation whose row is gone) it gets
+    the entry it was queued with.
+    """
+    if not payload.get("invite", payload.get("calendar") is not None):
+        return None
+    if current is not None:
+        method, entry = current.method, current.entry
+    elif payload.get("calendar"):
+        method, entry = _queued_entry(payload)
+    else:
+        return None
+    if method is None:
+        return None
+    sender = sender_address()
+    organiser = ical.Person(wire_address(sender), _site_name(payload))
+    recipient = payload["recipient"]
+    attendee = ical.Person(wire_address(recipient["email"]), recipient["name"])
+    return method, ical.invite(entry, method, organiser, attendee, now)
+
+
+def _queued_entry(payload: dict) -> tuple[str, ical.Entry]:
+    """The METHOD and entry a message was queued with."""
     data = payload["calendar"]
     entry = ical.Entry(
         uid=data["uid"],
@@ -88,14 +189,11 @@ def calendar_bytes(payload: dict, now: dt.datetime) -> tuple[str, bytes]:
         description=data["description"],
         url=payload.get("event_url", ""),  # public: calendars are shared and synced
     )
-    sender, recipient = payload["sender"], payload["recipient"]
-    organiser = ical.Person(wire_address(sender["email"]), sender["name"])
-    attendee = ical.Person(wire_address(recipient["email"]), recipient["name"])
-    return data["method"], ical.invite(entry, data["method"], organiser, attendee, now)
+    return data["method"], entry
 
 
 def _qr_code(png: bytes) -> bytes:
-    """The check-in QR code as an inline PNG after the invite (the HTML shows cid:checkin-qr)."""
+    """The check-in QR code as an inline PNG beside the HTML that shows it (cid:checkin-qr)."""
     return _part(
         'image/png; name="checkin.png"',
         _base64(png),
@@ -123,18 +221,21 @@ def _header(line: str) -> bytes:
     return line.replace("\n", "\r\n").encode("ascii") + CRLF
 
 
-def _mailbox(person: dict) -> str:
-    """'Name <address>' for a From or To header, the name on one line."""
-    return formataddr((one_line(person["name"]), wire_address(person["email"])))
+def _mailbox(header: str, person: dict) -> str:
+    """'Name <address>' for a From, To or Reply-To header, the name on one line; a
+    non-ASCII name in encoded words of at most 75 characters, folded across lines."""
+    name, address = one_line(person["name"]), wire_address(person["email"])
+    if name.isascii():
+        return formataddr((name, address))
+    return f"{rfc2047.encode(header, name, phrase=True)} <{address}>"
 
 
-def _header_text(value: str) -> str:
-    """Plain ASCII as it is; anything else as an encoded word. Always one line: a line
-    break in a name or title must never start a header or the body of its own."""
+def _header_text(header: str, value: str) -> str:
+    """A whole header line: plain ASCII as it is; anything else as encoded words. The
+    value is one line: a line break in a name or title must never start a header or the
+    body of its own."""
     value = one_line(value)
-    if value.isascii():
-        return value
-    return Header(value, "utf-8").encode().replace("\r\n", "\n")
+    return f"{header}: {value if value.isascii() else rfc2047.encode(header, value)}"
 
 
 def _qp(text: str) -> bytes:

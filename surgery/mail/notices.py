@@ -1,12 +1,13 @@
 """What we tell people when their booking changes, queued in the same transaction.
 
-Each message is stored as plain data (who, what, when, the calendar entry) so that queuing
-a thousand updates is one quick INSERT; the email itself is written when it is sent. A
-private link is stored as the seed it is rebuilt from with the secret key, never as the
-link itself, and put into the email when it is written (see surgery.mail.compose).
+Each message is stored as plain data (who, what kind of notice, its words, and the booking
+or surgeon slot it is about) so that queuing a thousand updates is one quick INSERT; the
+email and its calendar are written when it is sent, from that booking or slot as it is then
+(see surgery.mail.current), and the QR code image is made then too. A private link is
+stored as the seed it is rebuilt from with the secret key, never as the link itself, and
+put into the email when it is written (see surgery.mail.compose).
 """
 
-import base64
 import time
 from dataclasses import dataclass
 
@@ -14,13 +15,14 @@ from flask import current_app
 
 from surgery.bookings.models import Booking
 from surgery.database import utcnow
+from surgery.domain import invites
 from surgery.domain.ical import CANCEL, REQUEST
 from surgery.domain.visibility import sentence
 from surgery.links import public_url
 from surgery.mail import outbox
+from surgery.mail.current import when
 from surgery.mail.models import new_message
-from surgery.qr import qr_image
-from surgery.templating import format_clock, format_day
+from surgery.templating import format_day
 
 CONFIRMED, WAITLISTED, PROMOTED = "booking_confirmed", "booking_waitlisted", "booking_promoted"
 UPDATED, CANCELLED, EVENT_CANCELLED = "booking_updated", "booking_cancelled", "event_cancelled"
@@ -82,10 +84,10 @@ SURGEON_DAY_RESTORED = "surgeon_day_restored"
 FEEDBACK_REQUEST = "feedback_request"
 # someone asked for a private link again, or booked or volunteered again with this address
 BOOKING_LINK, SURGEON_LINK = "booking_link", "surgeon_link"
-# messages that carry the person's check-in code and its QR code
+# messages that carry the person's check-in code (while their place stands when it is sent)
 WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, EVENT_RESTORED, BOOKING_MATCHED, BOOKING_UNMATCHED}
-# ...and the QR code as an image too; updates, which may go to a thousand people in one
-# request, carry the code as text only (the image is made here, once, not at each send)
+# ...and its QR code as an image too, made when the message is sent; updates, which may go
+# to a thousand people at once, carry the code as text only
 WITH_QR_IMAGE = {CONFIRMED, PROMOTED, BOOKING_MATCHED}
 
 WORDING |= {
@@ -200,7 +202,7 @@ def notify(
                 kind,
                 Recipient(b.registration.email, b.registration.name, _link(b.registration)),
                 b.session,
-                (b.ical_uid, b.ical_sequence),
+                ("booking", b),
                 [],
                 now,
                 stamp,
@@ -215,11 +217,12 @@ def notify(
 
 
 def _with_checkin(kind: str, registration, row: dict) -> dict:
-    """Add the person's check-in code (shown as text and a QR code) to messages that need it."""
+    """Add the person's check-in code (shown as text, and as a QR code made when the email
+    is written) to messages that need it."""
     if kind in WITH_CHECKIN:
         url = public_url("checkin.scan", code=registration.checkin_code)
-        png = base64.b64encode(qr_image(url)).decode() if kind in WITH_QR_IMAGE else None
-        row["payload"]["checkin"] = {"code": registration.checkin_code, "url": url, "png": png}
+        qr = kind in WITH_QR_IMAGE
+        row["payload"]["checkin"] = {"code": registration.checkin_code, "url": url, "qr": qr}
     return row
 
 
@@ -247,9 +250,7 @@ def notify_surgeon(kind: str, surgeon, slots=None) -> None:
         rows = [_message(kind, recipient, None, None, [], now, stamp, event=surgeon.event)]
     else:
         rows = [
-            _message(
-                kind, recipient, slot.session, (slot.ical_uid, slot.ical_sequence), [], now, stamp
-            )
+            _message(kind, recipient, slot.session, ("slot", slot), [], now, stamp)
             for slot in slots
         ]
     outbox.add(rows)
@@ -260,14 +261,11 @@ def notify_matched_attendee(booking, surgeon) -> None:
     registration = booking.registration
     if not registration.email:
         return
-    topics = ", ".join(t.name for t in surgeon.topics)
-    lines = [f"You will meet {surgeon.name}, who can help with {topics}."]
-    if surgeon.bio:
-        lines.append(f"About {surgeon.name}: {surgeon.bio}")
+    lines = invites.meeting_lines(surgeon.name, [t.name for t in surgeon.topics], surgeon.bio)
     recipient = Recipient(registration.email, registration.name, _link(registration))
-    identity = (booking.ical_uid, booking.ical_sequence)
     now, stamp = utcnow(), int(time.time() * 1000)
-    row = _message(BOOKING_MATCHED, recipient, booking.session, identity, lines, now, stamp)
+    about = ("booking", booking)
+    row = _message(BOOKING_MATCHED, recipient, booking.session, about, lines, now, stamp)
     outbox.add([_with_checkin(BOOKING_MATCHED, registration, row)])
 
 
@@ -299,9 +297,8 @@ def _tell_surgeon(kind, surgeon, slot, bookings, notes=()) -> None:
     """A surgeon's updated invite for a slot, listing the people they will help."""
     lines = [sentence(b.registration.seen_by_surgeon()) for b in bookings]
     recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
-    identity = (slot.ical_uid, slot.ical_sequence)
     now, stamp = utcnow(), int(time.time() * 1000)
-    row = _message(kind, recipient, slot.session, identity, lines, now, stamp, notes=notes)
+    row = _message(kind, recipient, slot.session, ("slot", slot), lines, now, stamp, notes=notes)
     outbox.add([row])
 
 
@@ -334,11 +331,14 @@ class Recipient:
 
 
 def _message(
-    kind, recipient, session, identity, lines, now, stamp, position=None, event=None, notes=()
+    kind, recipient, session, about, lines, now, stamp, position=None, event=None, notes=()
 ):
-    """One outbox row: the wording of its kind, the session and, for invites, the calendar.
+    """One outbox row: the wording of its kind, and the booking or slot it is about.
 
-    Lines are said in the email and kept in the calendar entry; notes are said in the email only.
+    Lines and notes are said in the email as queued; the calendar is written when the email
+    is sent, from the booking or slot (`about`: ("booking", row) or ("slot", row)) as it
+    is then. Only a cancellation keeps its entry too: if its row is deleted before it goes
+    (a surgeon dropping a session), that entry is the last word on it.
     """
     subject, intro, method = WORDING[kind]
     event = session.event if session is not None else event
@@ -347,7 +347,8 @@ def _message(
     words = {"session": session.title if session else "", "event": event.title, "day": day}
     payload = {
         "stamp": stamp,
-        "sender": {"email": organiser_address(event), "name": current_app.config["SITE_NAME"]},
+        "sender": {"name": current_app.config["SITE_NAME"]},  # the address is the site's
+        "reply_to": event.organiser_email or "",
         "recipient": {"email": recipient.email, "name": recipient.name},
         "intro": [intro.format(position=position), *notes, *lines],
         "event": {
@@ -359,43 +360,48 @@ def _message(
         },
         "session": {"title": session.title, "when": _when(event, session)} if session else None,
         "manage": recipient.link,
+        "invite": bool(method and session is not None),
         "calendar": None,
     }
-    if method and session is not None:
-        uid, sequence = identity
-        payload["calendar"] = {
-            "method": method,
-            "uid": uid,
-            "sequence": sequence,
-            "summary": f"{session.title} – {event.title}",
-            "starts_at": session.starts_at.isoformat(),
-            "ends_at": session.ends_at.isoformat(),
-            "location": ", ".join(p for p in (event.venue_name, event.venue_address) if p),
-            "description": _description(event, session, lines),
-        }
-    return new_message(kind, recipient.email, subject.format(**words), payload, now)
+    holder, row = about or (None, None)
+    if method == CANCEL and row is not None:
+        payload["calendar"] = _last_word(event, session, row)
+    about_id = (holder, row.id) if row is not None else None
+    return new_message(kind, recipient.email, subject.format(**words), payload, now, about=about_id)
 
 
 def _when(event, session) -> str:
     """'Saturday 6 March 2027, 10am to 1pm' in the event's timezone."""
-    starts, ends = event.local(session.starts_at), event.local(session.ends_at)
-    return f"{format_day(starts)}, {format_clock(starts)} to {format_clock(ends)}"
+    return when(session.starts_at, session.ends_at, event.timezone)
 
 
-def _description(event, session, lines=()) -> str:
-    """The calendar entry's notes: what, who (for matches) and access.
-
-    No private link: calendars are shared and synced to other services, so an invite links
-    to the public event page only; the link to change or cancel is in the email itself.
-    """
-    parts = [f"{session.kind_label}: {session.title}", event.title, *lines]
-    if event.access_info:
-        parts.append(f"Access: {event.access_info}")
-    return "\n\n".join(parts)
+def _last_word(event, session, row) -> dict:
+    """A cancellation's entry as queued, sent only if its booking or slot is gone by then."""
+    place = invites.Session(
+        title=session.title,
+        kind_label=session.kind_label,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        event_title=event.title,
+        venue=event.venue_name,
+        address=event.venue_address,
+        access_info=event.access_info,
+    )
+    entry = invites.entry(place, row.ical_uid, row.ical_sequence)
+    return {
+        "method": CANCEL,
+        "uid": entry.uid,
+        "sequence": entry.sequence,
+        "summary": entry.summary,
+        "starts_at": entry.starts_at.isoformat(),
+        "ends_at": entry.ends_at.isoformat(),
+        "location": entry.location,
+        "description": entry.description,
+    }
 
 
 def organiser_address(event) -> str:
-    """The event's organiser address, or the site's."""
+    """The event's organiser address, or the site's (the organiser of a public feed)."""
     return event.organiser_email or current_app.config["MAIL_DEFAULT_SENDER"]
 
 

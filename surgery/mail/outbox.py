@@ -7,6 +7,10 @@ short lease ends; the lease of what is still to go is extended as sending goes o
 killed mid-way leaves its claimed rows to be taken over when their lease ends, and has sent
 again at most the one message the server took but the database had not yet heard of.
 A failure waits longer each time and gives up after a limit.
+
+What a claimed message says about its booking or slot is read with the claim, in a few
+queries for the whole claim: its calendar is written from the state at sending, so a message
+retried, delayed or sent again is never older than what the person's calendar holds.
 """
 
 import datetime as dt
@@ -19,8 +23,8 @@ from flask import current_app, g
 from surgery.database import UTCDateTime, relaxed_durability, utcnow
 from surgery.domain.retry import gives_up, next_attempt
 from surgery.extensions import db
-from surgery.mail import lost_links
-from surgery.mail.compose import compose, wire_address
+from surgery.mail import current, lost_links
+from surgery.mail.compose import compose, sender_address, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
 
@@ -57,6 +61,7 @@ class Claimed:
     subject: str
     payload: dict
     attempts: int
+    now: current.Now | None = None  # its booking or slot as it is at sending
 
 
 @dataclass
@@ -94,13 +99,13 @@ def claim_due(limit: int) -> Claim:
     )
     query = (
         sa.select(table.c.id, table.c.to_address, table.c.subject, table.c.payload)
-        .add_columns(table.c.attempts + 1)
+        .add_columns(table.c.attempts + 1, table.c.booking_id, table.c.slot_id)
         .where(due)
         .order_by(table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claim = Claim([Claimed(*row) for row in db.session.execute(query)], now + _lease())
+    claim = Claim(_as_they_are_now(db.session.execute(query).all()), now + _lease())
     if claim.messages:
         db.session.execute(
             sa.update(table)
@@ -109,6 +114,20 @@ def claim_due(limit: int) -> Claim:
         )
     db.session.commit()
     return claim
+
+
+def _as_they_are_now(rows) -> list[Claimed]:
+    """Claimed messages, each with its booking or slot as it is now, read for all at once."""
+    bookings = {row.booking_id for row in rows if row.booking_id is not None}
+    slots = {row.slot_id for row in rows if row.slot_id is not None}
+    by_booking, by_slot = current.load(bookings, slots)
+    return [
+        Claimed(
+            *row[:5],
+            now=by_booking.get(row.booking_id) if row.booking_id else by_slot.get(row.slot_id),
+        )
+        for row in rows
+    ]
 
 
 def _send_claimed(claim: Claim, limit: int, report: Report) -> None:
@@ -128,28 +147,26 @@ def _send_claimed(claim: Claim, limit: int, report: Report) -> None:
 
 def _send_each(transport, claim: Claim, report: Report) -> None:
     """Send the claimed messages one by one; commit each result before the next is sent."""
-    default_sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    sender = wire_address(sender_address())
     while claim.messages:
         message = claim.messages[0]
-        error = _send_one(transport, message, default_sender)
+        error = _send_one(transport, message, sender)
         claim.messages.pop(0)
         _record(message, error, report)
         _renew(claim)
         db.session.commit()
 
 
-def _send_one(transport, message: Claimed, default_sender: str) -> str | None:
-    """Send one message; the error if the server refused it (a lost server raises)."""
-    sender = message.payload.get("sender", {}).get("email") or default_sender
+def _send_one(transport, message: Claimed, sender: str) -> str | None:
+    """Send one message from the site's address; the error if the server refused it (a
+    lost server raises)."""
     try:
         # e.g. an address with non-ASCII letters, which email headers cannot hold
-        data = compose(message.id, message.subject, message.payload, utcnow())
+        data = compose(message.id, message.subject, message.payload, utcnow(), message.now)
     except Exception as error:  # this message fails alone; the batch goes on
         return _describe(error)
     try:
-        transport.send_bytes(
-            wire_address(sender), wire_address(message.to_address), data, name=str(message.id)
-        )
+        transport.send_bytes(sender, wire_address(message.to_address), data, name=str(message.id))
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
         return _describe(error)
     return None
@@ -238,7 +255,10 @@ def _describe(error: Exception) -> str:
 
 
 def resend(message: OutboxMessage) -> None:
-    """Queue a message again now, with a fresh count of attempts."""
+    """Queue a message again now, with a fresh count of attempts.
+
+    It is written afresh when sent: its invite as things are then, a new Message-ID.
+    """
     message.status, message.attempts, message.next_attempt_at = QUEUED, 0, utcnow()
     message.claimed_until, message.sent_at = None, None
     g.outbox_added = True

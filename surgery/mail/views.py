@@ -45,7 +45,7 @@ def index():
 
 @bp.post("/<int:message_id>/resend")
 def resend(message_id: int):
-    """Queue a message again now."""
+    """Queue a message again now: it is written afresh, its invite as things are then."""
     message = db.get_or_404(OutboxMessage, message_id)
     if message.status not in STATUSES:  # a look-up, not a message
         abort(404)

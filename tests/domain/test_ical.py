@@ -58,7 +58,7 @@ def test_request_has_everything_a_calendar_needs_to_accept_it():
         "CN": ["Zoë Ünïcode"],
         "ROLE": ["REQ-PARTICIPANT"],
         "PARTSTAT": ["NEEDS-ACTION"],
-        "RSVP": ["TRUE"],
+        "RSVP": ["FALSE"],  # no reply is asked for: nothing reads replies
     }
     assert event.location.value == "Café Brontë, Haworth"
     assert event.description.value == entry().description
