@@ -38,7 +38,7 @@ def old_event() -> int:
 
 
 def queue_as_before(**values) -> None:
-    """An outbox row written with the columns the table had before 0012; commits."""
+    """An outbox row written with the columns the table had before 0013; commits."""
     table = sa.table(
         "outbox_message", *(sa.column(name) for name in ("kind", "to_address", "subject")),
         sa.column("payload", sa.JSON), sa.column("status"), sa.column("attempts"),
@@ -88,7 +88,7 @@ def test_messages_queued_before_keep_seeds_not_private_links(live_database):
 
 def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid(live_database):
     with app_on(live_database):
-        upgrade(revision="0009")
+        upgrade(revision="0012")
         start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
         event = Event(title="Leeds surgery", venue_name="Library", city="Leeds")
         session = EventSession(event=event, kind=SURGERY, title="Surgery space",

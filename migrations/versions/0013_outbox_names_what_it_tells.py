@@ -1,7 +1,7 @@
 """outbox messages name the booking or surgeon slot they are about
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 21:10:00
 
 A message's invite is written when it is sent, from its booking or slot as it is then.
@@ -14,8 +14,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
