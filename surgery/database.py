@@ -115,7 +115,16 @@ def by_token(model, token: str):
 
 
 def lock_row(model, row_id: int):
-    """Load one row with a row lock (FOR UPDATE on PostgreSQL; SQLite is already locked)."""
+    """Lock one row and return it as it is now, or None (FOR UPDATE on PostgreSQL; SQLite
+    holds the write lock already).
+
+    The row is read again under the lock (populate_existing), so the session's copy, and
+    every check made after this call, sees what the last committed change left, never the
+    values it held before it waited for the lock.
+    """
     return db.session.scalars(
-        sa.select(model).where(model.id == row_id).with_for_update()
+        sa.select(model)
+        .where(model.id == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
