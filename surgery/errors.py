@@ -4,11 +4,15 @@ from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
+from surgery.domain.errors import DomainError
+from surgery.extensions import db
+
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, check the form and send it again."),
     403: ("You cannot open this page", "Sign in with an account that can see it."),
     404: ("Page not found", "Check the address, or start again from the list of surgery days."),
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    409: ("That could not be done", "Go back, reload the page to see how things are now."),
     413: (
         "That was too much to send at once",
         "Our forms never need this much. Go back, shorten what you wrote and send it again."
@@ -32,6 +36,7 @@ def register(app: Flask) -> None:
         app.register_error_handler(code, lambda e, code=code: page(code))
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(SecurityError, untrusted_host)
+    app.register_error_handler(DomainError, refused)
 
 
 def page(code: int, title: str | None = None, detail: str | None = None):
@@ -54,6 +59,14 @@ def csrf_failed(error: CSRFError):
         "Its security check was missing or out of date. Go back, reload the page and send it again."
         " Nothing was saved.",
     )
+
+
+def refused(error: DomainError):
+    """A rule of the domain said no where no view caught it: say why, never a 500.
+
+    Whatever the change had written is rolled back, so nothing half-done is committed."""
+    db.session.rollback()
+    return page(409, detail=str(error))
 
 
 def untrusted_host(error: SecurityError):

@@ -5,6 +5,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.bookings import services as bookings
+from surgery.domain.errors import DomainError
+from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.organise import services
@@ -25,6 +27,8 @@ def require_login():
 # GET       /organise/events/<id>                           event
 # GET,POST  /organise/events/<id>/edit                      edit_event
 # POST      /organise/events/<id>/status                    change_status
+# GET,POST  /organise/events/<id>/cancel                    confirm_change (asks first)
+# GET,POST  /organise/events/<id>/publish-again             confirm_change (asks first)
 # GET,POST  /organise/events/<id>/sessions/new              new_session
 # GET,POST  /organise/events/<id>/sessions/<sid>/edit       edit_session
 # POST      /organise/events/<id>/bookings/<bid>/cancel     cancel_booking
@@ -75,15 +79,47 @@ def edit_event(event_id: int):
     return render_template("organise/event_form.html", form=form, event=event), _status(form)
 
 
+# changes that email people are asked about first, on a page of their own
+ASKED = {"cancel": CANCEL, "publish-again": PUBLISH}
+
+
 @bp.post("/events/<int:event_id>/status")
 def change_status(event_id: int):
-    """Publish, unpublish or cancel an event."""
+    """Publish or unpublish a day; cancelling it, or publishing a cancelled day again, goes
+    to the page that asks first."""
     event = _event_or_404(event_id)
-    press(
-        lambda: services.change_status(event, request.form.get("action", "")),
-        lambda _: f"The event is now {event.status}.",
-    )
+    action = request.form.get("action", "")
+    step = "cancel" if action == CANCEL else "publish-again"
+    if action == CANCEL or (action == PUBLISH and event.status == CANCELLED):
+        return redirect(url_for(".confirm_change", event_id=event.id, step=step), code=303)
+    _change(event, action)
     return redirect(url_for(".event", event_id=event.id), code=303)
+
+
+@bp.route("/events/<int:event_id>/<any(cancel, 'publish-again'):step>", methods=["GET", "POST"])
+def confirm_change(event_id: int, step: str):
+    """Say what cancelling (or publishing again) will do and whom it emails; only the
+    page's own button does it."""
+    event = _event_or_404(event_id)
+    if request.method == "POST":
+        _change(event, ASKED[step])
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    try:
+        change, emailed = services.consequence(event, ASKED[step])
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    return render_template(
+        "organise/confirm_change.html", event=event, step=step, change=change, emailed=emailed
+    )
+
+
+def _change(event: Event, action: str) -> None:
+    """Make a status change and say what the day is now (or why it was refused)."""
+    press(
+        lambda: services.change_status(event.id, action),
+        lambda change: f"The event is now {change.status}.",
+    )
 
 
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
