@@ -8,10 +8,12 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from surgery.bookings import services as bookings
+from surgery.domain import lifecycle, volunteering
 from surgery.domain.errors import DomainError
 from surgery.domain.tokens import new_form_key
 from surgery.events.models import CANCELLED, DRAFT, PUBLISHED, WORKSHOP, Event
 from surgery.extensions import db
+from surgery.mail import notices
 from surgery.mail.models import OutboxMessage
 from surgery.organise import services
 from tests.conftest import book, make_app, manage_token, post_form, postgres_url
@@ -125,6 +127,15 @@ def test_a_draft_nobody_booked_is_published_and_unpublished_without_asking(
     unpublished = post_form(client, page, f"{page}/status", data={"action": "unpublish"})
     assert unpublished.headers["Location"] == page
     assert status_of(event) == DRAFT
+
+
+def test_every_notice_the_rules_name_has_its_words():
+    named = lifecycle.NOTICES | {
+        volunteering.SURGEON_CONFIRMED,
+        volunteering.SURGEON_CANCELLED,
+        volunteering.SURGEON_DECLINED,
+    }
+    assert named <= set(notices.WORDING)
 
 
 def test_a_refusal_no_view_catches_is_a_409_page_in_plain_words(database_url):

@@ -28,6 +28,11 @@ BOOKED, WAITING, PROMOTED = "booking_confirmed", "booking_waitlisted", "booking_
 BOOKING_CANCELLED = "booking_cancelled"
 BOOKING_MATCHED, SURGEON_MATCHED = "booking_matched", "surgeon_matched"
 BOOKING_UNMATCHED, SURGEON_UNMATCHED = "booking_unmatched", "surgeon_unmatched"
+NOTICES = frozenset(
+    (EVENT_CANCELLED, EVENT_RESTORED, WAITING_DAY_CANCELLED, WAITING_DAY_RESTORED)
+    + (SURGEON_DAY_CANCELLED, SURGEON_DAY_RESTORED, BOOKED, WAITING, PROMOTED)
+    + (BOOKING_CANCELLED, BOOKING_MATCHED, SURGEON_MATCHED, BOOKING_UNMATCHED, SURGEON_UNMATCHED)
+)
 
 PEOPLE_BOOKED = "People have booked this day. Cancel it instead, so they are told."
 PEOPLE_TOLD = (
