@@ -129,6 +129,20 @@ def test_a_draft_nobody_booked_is_published_and_unpublished_without_asking(
     assert status_of(event) == DRAFT
 
 
+def test_a_plain_publish_button_pressed_on_a_page_opened_before_a_cancel_emails_nobody(
+    organiser_client, make_event
+):
+    event = make_event(sessions=ONE_PLACE)
+    book(organiser_client, event, "Ann")
+    change_status(organiser_client, event, "cancel")
+    before = queued()
+    # the Publish button of a page opened while the day was a draft: no page asked first
+    with pytest.raises(DomainError, match="This day has changed since the page was opened"):
+        services.change_status(event.id, "publish", asked=False)
+    db.session.rollback()
+    assert (status_of(event), queued()) == (CANCELLED, before)
+
+
 def test_every_notice_the_rules_name_has_its_words():
     named = lifecycle.NOTICES | {
         volunteering.SURGEON_CONFIRMED,

@@ -61,18 +61,21 @@ def save_event(event: Event, data: dict) -> Event:
     return event
 
 
-def change_status(event_id: int, action: str) -> lifecycle.EventChange:
+def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.EventChange:
     """Publish, unpublish or cancel a day, if its life allows it, and tell its people.
 
     The day is locked and read again first, so two organisers pressing "Cancel this day"
     at once send one set of emails: the second finds it cancelled already and is refused.
     A cancelled day keeps every booking as it was (its waiting list set aside, in order);
     publishing it again puts everyone back, and any place freed meanwhile is filled.
+    asked=False (a plain Publish button): refused if it would email anyone after all.
     """
     event = lock_row(Event, event_id)
     if event is None:
         raise DomainError("That surgery day no longer exists.")
     change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
+    if not asked and change.tell != lifecycle.Audiences():
+        raise DomainError("This day has changed since the page was opened. Look again first.")
     event.status = change.status
     db.session.flush()
     tell = change.tell

@@ -92,7 +92,7 @@ def change_status(event_id: int):
     step = "cancel" if action == CANCEL else "publish-again"
     if action == CANCEL or (action == PUBLISH and event.status == CANCELLED):
         return redirect(url_for(".confirm_change", event_id=event.id, step=step), code=303)
-    _change(event, action)
+    _change(event, action, asked=False)
     return redirect(url_for(".event", event_id=event.id), code=303)
 
 
@@ -114,10 +114,11 @@ def confirm_change(event_id: int, step: str):
     )
 
 
-def _change(event: Event, action: str) -> None:
-    """Make a status change and say what the day is now (or why it was refused)."""
+def _change(event: Event, action: str, asked: bool = True) -> None:
+    """Make a status change and say what the day is now (or why it was refused); one not
+    asked about first must email nobody."""
     press(
-        lambda: services.change_status(event.id, action),
+        lambda: services.change_status(event.id, action, asked),
         lambda change: f"The event is now {change.status}.",
     )
 
