@@ -27,8 +27,8 @@ def require_login():
 # GET       /organise/events/<id>                           event
 # GET,POST  /organise/events/<id>/edit                      edit_event
 # POST      /organise/events/<id>/status                    change_status
-# GET,POST  /organise/events/<id>/cancel                    confirm_change (asks first)
-# GET,POST  /organise/events/<id>/publish-again             confirm_change (asks first)
+# GET,POST  /organise/events/<id>/cancel                    cancel_event (asks first)
+# GET,POST  /organise/events/<id>/publish-again             publish_again (asks first)
 # GET,POST  /organise/events/<id>/sessions/new              new_session
 # GET,POST  /organise/events/<id>/sessions/<sid>/edit       edit_session
 # POST      /organise/events/<id>/bookings/<bid>/cancel     cancel_booking
@@ -81,6 +81,7 @@ def edit_event(event_id: int):
 
 # changes that email people are asked about first, on a page of their own
 ASKED = {"cancel": CANCEL, "publish-again": PUBLISH}
+STEPS = {"cancel": ".cancel_event", "publish-again": ".publish_again"}
 
 
 @bp.post("/events/<int:event_id>/status")
@@ -89,15 +90,27 @@ def change_status(event_id: int):
     to the page that asks first."""
     event = _event_or_404(event_id)
     action = request.form.get("action", "")
-    step = "cancel" if action == CANCEL else "publish-again"
-    if action == CANCEL or (action == PUBLISH and event.status == CANCELLED):
-        return redirect(url_for(".confirm_change", event_id=event.id, step=step), code=303)
+    if action == CANCEL:
+        return redirect(url_for(".cancel_event", event_id=event.id), code=303)
+    if action == PUBLISH and event.status == CANCELLED:
+        return redirect(url_for(".publish_again", event_id=event.id), code=303)
     _change(event, action, asked=False)
     return redirect(url_for(".event", event_id=event.id), code=303)
 
 
-@bp.route("/events/<int:event_id>/<any(cancel, 'publish-again'):step>", methods=["GET", "POST"])
-def confirm_change(event_id: int, step: str):
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+def cancel_event(event_id: int):
+    """Cancel a day, once the page has said whom it emails."""
+    return _ask_first(event_id, "cancel")
+
+
+@bp.route("/events/<int:event_id>/publish-again", methods=["GET", "POST"])
+def publish_again(event_id: int):
+    """Publish a cancelled day again, once the page has said whom it emails."""
+    return _ask_first(event_id, "publish-again")
+
+
+def _ask_first(event_id: int, step: str):
     """Say what cancelling (or publishing again) will do and whom it emails; only the
     page's own button does it."""
     event = _event_or_404(event_id)
@@ -110,7 +123,12 @@ def confirm_change(event_id: int, step: str):
         flash(str(error), "error")
         return redirect(url_for(".event", event_id=event.id), code=303)
     return render_template(
-        "organise/confirm_change.html", event=event, step=step, change=change, emailed=emailed
+        "organise/confirm_change.html",
+        event=event,
+        step=step,
+        action_url=url_for(STEPS[step], event_id=event.id),
+        change=change,
+        emailed=emailed,
     )
 
 
