@@ -143,6 +143,21 @@ def test_a_plain_publish_button_pressed_on_a_page_opened_before_a_cancel_emails_
     assert (status_of(event), queued()) == (CANCELLED, before)
 
 
+def test_a_cancelled_day_offers_no_places_while_its_waiting_list_is_kept(
+    organiser_client, make_event
+):
+    client = organiser_client
+    event = make_event(sessions=ONE_PLACE)
+    book(client, event, "Ann")
+    book(client, event, "Ben")  # waiting
+    assert "Full – join the waiting list" in client.get(f"/events/{event.id}").text
+    change_status(client, event, "cancel")
+    shown = client.get(f"/events/{event.id}").text
+    assert "Cancelled: no places are offered" in shown
+    assert "join the waiting list" not in shown and "places left" not in shown
+    assert f'href="/events/{event.id}/book' not in shown
+
+
 def test_every_notice_the_rules_name_has_its_words():
     named = lifecycle.NOTICES | {
         volunteering.SURGEON_CONFIRMED,
