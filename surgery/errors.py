@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
 
+from surgery.domain.errors import DomainError
 from surgery.extensions import db
 
 MESSAGES = {
@@ -12,11 +13,7 @@ MESSAGES = {
     403: ("You cannot open this page", "Sign in with an account that can see it."),
     404: ("Page not found", "Check the address, or start again from the list of surgery days."),
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
-    409: (
-        "Someone else changed this at the same moment",
-        "Nothing you sent was saved, so their change is kept. Go back, reload the page to see"
-        " it as it is now, and try again if your change is still needed.",
-    ),
+    409: ("That could not be done", "Go back, reload the page to see how things are now."),
     413: (
         "That was too much to send at once",
         "Our forms never need this much. Go back, shorten what you wrote and send it again."
@@ -42,6 +39,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(SecurityError, untrusted_host)
     # a row changed between reading it and writing it (its version moved on): never a 500
     app.register_error_handler(StaleDataError, stale_row)
+    app.register_error_handler(DomainError, refused)
 
 
 def page(code: int, title: str | None = None, detail: str | None = None):
@@ -66,6 +64,14 @@ def csrf_failed(error: CSRFError):
     )
 
 
+def refused(error: DomainError):
+    """A rule of the domain said no where no view caught it: say why, never a 500.
+
+    Whatever the change had written is rolled back, so nothing half-done is committed."""
+    db.session.rollback()
+    return page(409, detail=str(error))
+
+
 def untrusted_host(error: SecurityError):
     """A Host header not in TRUSTED_HOSTS: a short answer, as no page or link can be built
     for an address we do not serve."""
@@ -76,4 +82,9 @@ def untrusted_host(error: SecurityError):
 def stale_row(error: StaleDataError):
     """A row changed between this request reading it and writing it: nothing is saved."""
     db.session.rollback()
-    return page(409)
+    return page(
+        409,
+        "Someone else changed this at the same moment",
+        "Nothing you sent was saved, so their change is kept. Go back, reload the page to see"
+        " it as it is now, and try again if your change is still needed.",
+    )

@@ -118,7 +118,7 @@ def test_cancelled_day_is_marked_cancelled_in_the_feeds(organiser_client, make_e
     assert before.status.value == "CONFIRMED"
 
     page = f"/organise/events/{event.id}"
-    post_form(organiser_client, page, f"{page}/status", data={"action": "cancel"})
+    assert post_form(organiser_client, f"{page}/cancel").status_code == 303
     db.session.expire_all()
     assert event.status == CANCELLED
 

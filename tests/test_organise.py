@@ -45,9 +45,15 @@ def tag_ids(*names: str) -> list[int]:
 
 
 def change_status(client, event, action: str):
-    """Press Publish, Unpublish or Cancel on the organiser's event page."""
+    """Press Publish, Unpublish or Cancel on the organiser's event page; a change that asks
+    first (cancel, publish a cancelled day again) is then confirmed on the page that asks."""
     page = f"/organise/events/{event.id}"
-    return post_form(client, page, f"{page}/status", data={"action": action}, follow_redirects=True)
+    pressed = post_form(client, page, f"{page}/status", data={"action": action})
+    assert pressed.status_code == 303
+    asks = pressed.headers["Location"]
+    if asks.endswith(("/cancel", "/publish-again")):
+        return post_form(client, asks, follow_redirects=True)
+    return client.get(asks)
 
 
 def test_dashboard_lists_every_event(organiser_client, make_event):

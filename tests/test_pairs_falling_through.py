@@ -8,10 +8,13 @@ pages; emails are read as a real SMTP server received them, every invite parsed 
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
+from surgery.bookings import services as bookings_service
 from surgery.bookings.models import Booking, Registration
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
+from surgery.domain.errors import DomainError
 from surgery.events.models import WORKSHOP
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
@@ -45,6 +48,7 @@ from tests.test_matching_page import (
     unpaired,
     volunteer,
 )
+from tests.test_organise import change_status as press_status
 
 ORGANISER = "leeds-surgery@example.org"
 JOURNALIST = "Community journalist"
@@ -69,9 +73,9 @@ def cancel_button(client, manage_path: str, which: int = 0) -> str:
 
 
 def change_status(client, event, action: str) -> None:
-    """Press "Cancel this day" or "Publish" on the organiser's event page."""
-    page = f"/organise/events/{event.id}"
-    assert post_form(client, page, f"{page}/status", data={"action": action}).status_code == 303
+    """Press "Cancel this day" or "Publish" on the organiser's event page, and say yes on the
+    page that asks first."""
+    assert press_status(client, event, action).status_code == 200
 
 
 def csrf_of(client, event) -> str:
@@ -359,16 +363,38 @@ def test_on_a_cancelled_day_pairs_go_without_putting_invites_back(
 # a cancelled day's waiting list
 
 
-def test_cancelling_a_day_tells_its_waiting_list_and_takes_them_off_it(
+def waiting_order(session) -> list[str]:
+    """Who waits for a session, first in line first, fresh from the database."""
+    db.session.expire_all()
+    query = (
+        sa.select(Registration.name)
+        .join(Booking.registration)
+        .where(Booking.session_id == session.id, Booking.status == WAITLISTED)
+        .order_by(Booking.queue_key, Booking.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def waiting_said(mail: dict, name: str, event) -> dict[str, str]:
+    """The waiting-list emails a person received, by session title: each one's words."""
+    said = {}
+    for received in mail[f"{name}@example.org"]:
+        assert not has_calendar(received)  # a waiting list place is never put in a calendar
+        words = words_of(received)
+        said[next(s.title for s in event.sessions if s.title in words)] = words
+    return said
+
+
+def test_cancelling_a_day_keeps_its_waiting_list_in_order_and_publishing_again_restores_it(
     organiser_client, make_event, mailbox
 ):
     client = organiser_client
     event = make_event(organiser_email=ORGANISER, sessions=TWO_WORKSHOPS)
     blogging, video = event.sessions
     ann = manage_token(book(client, event, "Ann", sessions=[blogging.id, video.id]))
-    ben_token = manage_token(book(client, event, "Ben", sessions=[blogging.id]))  # waiting
-    book(client, event, "Cat", sessions=[blogging.id, video.id])  # waiting for both
-    book(client, event, "Dev", sessions=[video.id])  # waiting
+    book(client, event, "Ben", sessions=[blogging.id])  # waiting, first
+    book(client, event, "Cat", sessions=[blogging.id, video.id])
+    book(client, event, "Dev", sessions=[video.id])  # waiting, second
     first = mail_by_person(mailbox)
     ann_uids = {invite_in(r).uid for r in first["ann@example.org"]}
 
@@ -376,42 +402,72 @@ def test_cancelling_a_day_tells_its_waiting_list_and_takes_them_off_it(
 
     mail = mail_by_person(mailbox)
     assert sorted(mail) == [f"{n}@example.org" for n in ("ann", "ben", "cat", "dev")]
-    # confirmed: each invite cancelled, as before
+    # confirmed: each invite cancelled, once
     cancels = [invite_in(r) for r in mail["ann@example.org"]]
-    assert {(i.method, i.uid) for i in cancels} == {("CANCEL", uid) for uid in ann_uids}
-    # waiting: a plain email for each session they waited for, with no calendar
-    waited = {"ben": ["Blogging workshop"], "cat": ["Blogging workshop", "Video workshop"]}
-    waited["dev"] = ["Video workshop"]
-    for name, sessions in waited.items():
-        received = mail[f"{name}@example.org"]
-        titles = [next(s.title for s in event.sessions if s.title in words_of(r)) for r in received]
-        assert sorted(titles) == sessions
-        for one in received:
-            assert not has_calendar(one)
+    assert sorted((i.method, i.uid) for i in cancels) == sorted(("CANCEL", u) for u in ann_uids)
+    # waiting: one plain email per session waited for, saying the place in the queue is kept
+    told = {
+        "ben": {"Blogging workshop": 1},
+        "cat": {"Blogging workshop": 2, "Video workshop": 1},
+        "dev": {"Video workshop": 2},
+    }
+    for name, places in told.items():
+        said = waiting_said(mail, name, event)
+        assert len(mail[f"{name}@example.org"]) == len(places)
+        for title, position in places.items():
+            assert "We are sorry: this surgery day is cancelled" in said[title]
+            kept = f"You keep your place on the waiting list for this session, number {position},"
+            assert f"{kept} in case the day goes ahead after all" in said[title]
+        for one in mail[f"{name}@example.org"]:
             assert one.message["Subject"].startswith("Cancelled: Leeds surgery on ")
-            words = words_of(one)
-            assert "We are sorry: this surgery day is cancelled" in words
-            assert "you are no longer on the waiting list for this session" in words
-    for name in ("Ben", "Cat", "Dev"):
-        assert {b.status for b in bookings_of(name)} == {CANCELLED}
+    # set aside, not destroyed: everyone keeps their booking and their place
+    assert waiting_order(blogging) == ["Ben", "Cat"]
+    assert waiting_order(video) == ["Cat", "Dev"]
     assert {b.status for b in bookings_of("Ann")} == {CONFIRMED}
-    assert "Waiting list" not in client.get(f"/organise/events/{event.id}").text
+    assert "Waiting list" in client.get(f"/organise/events/{event.id}").text
 
-    # the day is published again and Ann gives up her place: nobody is moved into it,
-    # because nobody is waiting any more; Ben books again and gets it
-    change_status(client, event, "publish")
+    # on the cancelled day Ann gives up her blogging place: nobody is moved into it
     manage = f"/bookings/{ann}"
     ann_blogging = bookings_of("Ann")[0]
     assert ann_blogging.session_id == blogging.id
     cancelled = confirm_form(client, manage, f"{manage}/cancel/{ann_blogging.id}")
     assert cancelled.status_code == 303
     assert sorted(mail_by_person(mailbox)) == ["ann@example.org"]
-    assert {b.status for b in bookings_of("Ben")} == {CANCELLED}
-    book_more(client, ben_token, [blogging.id])
-    received = only(mail_by_person(mailbox), "ben@example.org")
-    assert received.message["Subject"].startswith("Booked: Blogging workshop")
+    assert waiting_order(blogging) == ["Ben", "Cat"]
+    # and nobody books a place on it, even from their private link
+    assert book_more(client, ann, [blogging.id]).status_code == 400
+    with pytest.raises(DomainError, match="This surgery day is cancelled, so it cannot be booked"):
+        bookings_service.add_sessions(bookings_of("Ann")[0].registration, [blogging.id])
+    db.session.rollback()
+    assert mail_by_person(mailbox) == {}
+
+    change_status(client, event, "publish")
+
+    mail = mail_by_person(mailbox)
+    assert {a: len(m) for a, m in mail.items()} == {
+        "ann@example.org": 1,  # her video place, back in her calendar
+        "ben@example.org": 1,  # the blogging place Ann gave up
+        "cat@example.org": 2,  # still waiting for both, nearer the front of one
+        "dev@example.org": 1,
+    }
+    [ann_back] = mail["ann@example.org"]
+    assert ann_back.message["Subject"].startswith("On again: Leeds surgery on ")
+    assert "this surgery day is going ahead after all" in words_of(ann_back)
+    invite = invite_in(ann_back)
+    assert invite.method == "REQUEST" and invite.uid in ann_uids
+    assert invite.sequence > next(i.sequence for i in cancels if i.uid == invite.uid)
+    [ben_place] = mail["ben@example.org"]
+    assert ben_place.message["Subject"].startswith("A place came up: Blogging workshop")
+    assert invite_in(ben_place).method == "REQUEST"
+    back = {"cat": {"Blogging workshop": 1, "Video workshop": 1}, "dev": {"Video workshop": 2}}
+    for name, places in back.items():
+        said = waiting_said(mail, name, event)
+        for title, position in places.items():
+            assert "Good news: this surgery day is going ahead after all" in said[title]
+            assert f"still on the waiting list for this session, number {position}." in said[title]
     assert [b.status for b in bookings_of("Ben")] == [CONFIRMED]
-    assert WAITLISTED not in {b.status for name in ("Cat", "Dev") for b in bookings_of(name)}
+    assert waiting_order(blogging) == ["Cat"]
+    assert waiting_order(video) == ["Cat", "Dev"]
 
 
 # the day changes: surgeons' invites follow, as attendees' do

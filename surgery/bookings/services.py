@@ -13,12 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
 from surgery.database import by_token, lock_row, utcnow
-from surgery.domain import bookable, capacity
+from surgery.domain import bookable, capacity, lifecycle
 from surgery.domain.answers import Unconsented
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
-from surgery.domain.errors import NotBookable, NotFound
+from surgery.domain.errors import DomainError, NotBookable, NotFound
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
-from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
@@ -84,8 +83,9 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     they can add sessions. Only the same form sent again (a double click) reaches it.
     """
     event = lock_row(Event, event_id)
-    if event is None or not event.is_published:
+    if event is None:
         raise NotFound("This surgery day is not open for booking.")
+    lifecycle.open_for_booking(event.status)
     sessions = _bookable_sessions(event, req.session_ids)
     seed = req.form_key
     token = manage_token(secret, seed)
@@ -118,9 +118,8 @@ def registration_by_email(event_id: int, email: str) -> Registration | None:
 
 def add_sessions(registration: Registration, session_ids: list[int]) -> list[Booking]:
     """Book more sessions of the same day from the private link; return the new bookings."""
-    lock_event_of(registration)
-    if not registration.event.is_published:
-        raise NotBookable("This surgery day is not open for booking.")
+    event = lock_event_of(registration)
+    lifecycle.open_for_booking(event.status)
     added, _ = _book_into(registration, _bookable_sessions(registration.event, session_ids))
     return added
 
@@ -136,12 +135,9 @@ def _book_into(registration: Registration, sessions: list[EventSession]):
         else:
             added.append(_place(registration, session, existing))
     db.session.flush()
-    for booking, placement in added:
-        if placement.status == CONFIRMED:
-            notices.notify(notices.CONFIRMED, [booking])
-        else:
-            notices.notify(notices.WAITLISTED, [booking], position=placement.position)
-    return [booking for booking, _ in added], already
+    for booking, change, placement in added:
+        notices.notify(change.tell, [booking], position=placement.position)
+    return [booking for booking, _, _ in added], already
 
 
 def _bookable_sessions(event: Event, session_ids: list[int]) -> list[EventSession]:
@@ -169,18 +165,22 @@ def _booking_for(registration: Registration, session: EventSession) -> Booking |
 
 
 def _place(registration: Registration, session: EventSession, booking: Booking | None):
-    """Give the registration a place or a queue position in a session; return both."""
+    """Give the registration a place or a queue position in a session; return the booking,
+    the change the domain allowed, and the placement."""
     db.session.flush()
     confirmed, waiting = _counts(session.id)
     placement = capacity.place_new_booking(session.capacity or 0, confirmed, waiting)
+    status = booking.status if booking is not None else None
+    full = placement.status == WAITLISTED
+    change = lifecycle.change_booking(status, lifecycle.BOOK, session.event.status, full)
     if booking is None:
         booking = Booking(session=session)
         registration.bookings.append(booking)
     else:
         booking.ical_sequence += 1  # booked again after a cancellation: a newer invite
-    booking.status = placement.status
+    booking.status = change.status
     booking.queue_key = next_queue_key(session.id)
-    return booking, placement
+    return booking, change, placement
 
 
 def _counts(session_id: int) -> tuple[int, int]:
@@ -230,24 +230,32 @@ def registration_for_token(token: str) -> Registration:
     return registration
 
 
-def lock_event_of(registration: Registration) -> None:
-    """Take the event's lock before changing any of its bookings."""
-    lock_row(Event, registration.event_id)
+def lock_event_of(registration: Registration) -> Event:
+    """Take the event's lock before changing any of its bookings; return the event, and
+    read the registration and its bookings again under the lock."""
+    event = lock_row(Event, registration.event_id)
     db.session.refresh(registration)
+    for booking in registration.bookings:
+        db.session.refresh(booking)
+    return event
 
 
 def cancel(booking: Booking) -> list[Booking]:
-    """Cancel one booking and drop its pair; return those promoted into its place."""
-    lock_event_of(booking.registration)
-    if booking.status == CANCELLED:
+    """Cancel one booking and drop its pair; return those promoted into its place.
+
+    Cancelled already (a double press, or the organiser got there first): nothing is done."""
+    event = lock_event_of(booking.registration)
+    try:
+        change = lifecycle.change_booking(booking.status, lifecycle.CANCEL_BOOKING, event.status)
+    except lifecycle.AlreadyDone:
         return []
-    if booking.status == CONFIRMED:
+    if change.tell:
         booking.ical_sequence += 1
-        notices.notify(notices.CANCELLED, [booking])
-    booking.status = CANCELLED
+        notices.notify(change.tell, [booking])
+    booking.status = change.status
     db.session.flush()
     matching.release_booking(booking)
-    return refill(booking.session)
+    return refill(booking.session) if change.frees_place else []
 
 
 def cancel_all(registration: Registration) -> list[Booking]:
@@ -261,18 +269,26 @@ def cancel_all(registration: Registration) -> list[Booking]:
 def refill(session: EventSession) -> list[Booking]:
     """Promote the first in line into any free places (the event must be locked).
 
-    Nobody is promoted into a cancelled day: they would be invited to something not happening.
+    Nobody is promoted into a cancelled day (the domain refuses it): they would be invited
+    to something not happening. Its waiting list stays as it is, in order.
     """
-    if session.capacity is None or session.event.status == EVENT_CANCELLED:
+    if session.capacity is None:
         return []
     queue = waiting_list(session.id)
     confirmed, _ = _counts(session.id)
-    ids = capacity.to_promote(session.capacity, confirmed, [b.id for b in queue])
-    promoted = [b for b in queue if b.id in set(ids)]
-    for booking in promoted:
-        booking.status = CONFIRMED
+    ids = set(capacity.to_promote(session.capacity, confirmed, [b.id for b in queue]))
+    promoted = [b for b in queue if b.id in ids]
+    try:
+        changes = [
+            lifecycle.change_booking(b.status, lifecycle.PROMOTE, session.event.status)
+            for b in promoted
+        ]
+    except DomainError:
+        return []
+    for booking, change in zip(promoted, changes, strict=True):
+        booking.status = change.status
     db.session.flush()
-    notices.notify(notices.PROMOTED, promoted)
+    notices.notify(lifecycle.PROMOTED, promoted)
     return promoted
 
 
@@ -291,18 +307,17 @@ def announce_change(
     return len(bookings)
 
 
-def close_waiting_lists(sessions: list[EventSession]) -> list[Booking]:
-    """Take everyone off these sessions' waiting lists, telling each (the day is cancelled).
-
-    Their bookings are cancelled, so if the day is published again nobody is promoted
-    into a place they were told they no longer wait for; they can book again.
-    """
-    waiting = _bookings_in(sessions, WAITLISTED)
-    for booking in waiting:
-        booking.status = CANCELLED
-    db.session.flush()
-    notices.notify(notices.WAITING_CANCELLED, waiting)
-    return waiting
+def tell_waiting(sessions: list[EventSession], kind: str) -> int:
+    """Tell everyone waiting in these sessions (the day is cancelled, or on again) where
+    they are in the queue; their places in it are kept."""
+    waiting = []
+    positions: dict[int, int] = {}
+    for session in sessions:
+        queue = waiting_list(session.id)
+        positions |= capacity.positions([b.id for b in queue])
+        waiting += queue
+    notices.notify(kind, waiting, positions=positions)
+    return len(waiting)
 
 
 def _bookings_in(sessions: list[EventSession], status: str) -> list[Booking]:
@@ -323,6 +338,7 @@ def waiting_list(session_id: int) -> list[Booking]:
         db.session.scalars(
             sa.select(Booking)
             .where(Booking.session_id == session_id, Booking.status == WAITLISTED)
+            .options(selectinload(Booking.registration))
             .order_by(Booking.queue_key, Booking.id)
         )
     )
@@ -330,9 +346,8 @@ def waiting_list(session_id: int) -> list[Booking]:
 
 def move_up(booking: Booking) -> None:
     """Move a waiting booking one place nearer the front of its queue."""
-    lock_event_of(booking.registration)
-    if booking.status != WAITLISTED:
-        raise NotBookable("Only someone on the waiting list can be moved up.")
+    event = lock_event_of(booking.registration)
+    lifecycle.change_booking(booking.status, lifecycle.MOVE_UP, event.status)
     queue = waiting_list(booking.session_id)
     keys = [b.queue_key for b in queue]
     order = capacity.swap_up([b.id for b in queue], booking.id)

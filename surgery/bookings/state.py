@@ -82,10 +82,17 @@ def places_by_session(sessions: list[EventSession]) -> dict[int, Places]:
             s.capacity if s.needs_booking else None,
             counts[s.id].get(CONFIRMED, 0),
             counts[s.id].get(WAITLISTED, 0),
-            bookable.phase(s.starts_at, s.ends_at, now),
+            _phase(s, now),
         )
         for s in sessions
     }
+
+
+def _phase(session: EventSession, now) -> str:
+    """A session's phase now; every session of a cancelled day offers nothing."""
+    if session.event.status == EVENT_CANCELLED:
+        return bookable.DAY_CANCELLED
+    return bookable.phase(session.starts_at, session.ends_at, now)
 
 
 def booking_states(registration: Registration) -> dict[int, BookingState]:

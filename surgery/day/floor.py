@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from surgery.bookings.models import Booking, Registration
 from surgery.database import lock_row, utcnow
 from surgery.day.models import HelpRecord
-from surgery.domain import attendance, floor
+from surgery.domain import attendance, floor, lifecycle
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import DomainError
 from surgery.events.models import SURGERY, Event, EventSession
@@ -120,12 +120,12 @@ def _surgeons(session: EventSession) -> list[Surgeon]:
 
 def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord:
     """Start a pairing: the person is waiting, the surgeon is here and free."""
-    lock_row(Event, session.event_id)
+    event = lock_row(Event, session.event_id)
     now = state(session)
     person = next((b for b in now.waiting if b.id == booking_id), None)
     surgeon = next((s for s in now.present if s.id == surgeon_id), None)
-    if person is None:
-        raise DomainError("That person is not waiting any more.")
+    # someone checked in but not in the queue is with a surgeon (or done)
+    lifecycle.change_pair(None if person else lifecycle.STARTED, lifecycle.START, event.status)
     if surgeon is None or surgeon_id in now.helping:
         raise DomainError("That surgeon is not free right now.")
     record = HelpRecord(
@@ -141,12 +141,16 @@ def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord
 
 def end(session: EventSession, record_id: int, back_in_queue: bool = False) -> HelpRecord:
     """End a pairing; the time it took is kept. back_in_queue: they need more help."""
-    lock_row(Event, session.event_id)
-    record = db.session.get(HelpRecord, record_id)
+    event = lock_row(Event, session.event_id)
+    record = db.session.get(HelpRecord, record_id, populate_existing=True)
     if record is None or record.session_id != session.id:
         raise DomainError("That pairing is not on this floor.")
-    if record.ended_at is None:
-        record.ended_at, record.back_in_queue = utcnow(), back_in_queue
+    status = lifecycle.STARTED if record.ended_at is None else lifecycle.FINISHED
+    try:
+        lifecycle.change_pair(status, lifecycle.FINISH, event.status)
+    except lifecycle.AlreadyDone:
+        return record  # a double press: it ended at the first
+    record.ended_at, record.back_in_queue = utcnow(), back_in_queue
     db.session.flush()
     return record
 
@@ -161,6 +165,7 @@ def surgeon_gone(surgeon: Surgeon) -> list[HelpRecord]:
     """A surgeon has left; a pairing they had in progress ends now, and the person they were
     helping goes back into the queue, their earlier wait counting. Returns those pairings."""
     lock_row(Event, surgeon.event_id)
+    db.session.refresh(surgeon)
     now = utcnow()
     surgeon.left_at = now
     cut_short = list(

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from surgery.domain.capacity import places_left
 
 OPEN, STARTED, OVER = "open", "started", "over"
+# the whole day is cancelled: its waiting lists are kept, but no place is offered
+DAY_CANCELLED = "day_cancelled"
 BOOK, JOIN_WAITING_LIST = "Book", "Join the waiting list"
 
 
@@ -80,6 +82,8 @@ def offer(capacity: int | None, confirmed: int, waiting: int, session_phase: str
     """A session's places as people see them; capacity None means no booking is needed."""
     if session_phase == OVER:
         return Offer(False, False, "Finished")
+    if session_phase == DAY_CANCELLED:
+        return Offer(False, False, "Cancelled: no places are offered")
     if capacity is None:
         return Offer(False, False, "No booking needed")
     if session_phase == STARTED:

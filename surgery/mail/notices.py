@@ -77,7 +77,8 @@ SURGEON_CONFIRMED, SURGEON_CANCELLED = "surgeon_confirmed", "surgeon_cancelled"
 SURGEON_MATCHED, BOOKING_MATCHED = "surgeon_matched", "booking_matched"
 # an accepted pair fell through: the person still coming is told
 SURGEON_UNMATCHED, BOOKING_UNMATCHED = "surgeon_unmatched", "booking_unmatched"
-WAITING_CANCELLED = "waiting_cancelled"
+# the day is cancelled, or on again: people waiting keep their places in the queue
+WAITING_DAY_CANCELLED, WAITING_DAY_RESTORED = "waiting_day_cancelled", "waiting_day_restored"
 # the session moved, or the day is cancelled or on again: surgeons' invites follow
 SURGEON_UPDATED, SURGEON_DAY_CANCELLED = "surgeon_updated", "surgeon_day_cancelled"
 SURGEON_DAY_RESTORED = "surgeon_day_restored"
@@ -157,10 +158,17 @@ WORDING |= {
         "come now, please tell us from your page.",
         REQUEST,
     ),
-    WAITING_CANCELLED: (
+    WAITING_DAY_CANCELLED: (
         "Cancelled: {event} on {day}",
-        "We are sorry: this surgery day is cancelled, so you are no longer on the waiting "
-        "list for this session. There is nothing you need to do.",
+        "We are sorry: this surgery day is cancelled. You keep your place on the waiting "
+        "list for this session, number {position}, in case the day goes ahead after all: we "
+        "will email you if it does. There is nothing you need to do.",
+        None,
+    ),
+    WAITING_DAY_RESTORED: (
+        "On again: {event} on {day}",
+        "Good news: this surgery day is going ahead after all. You are still on the waiting "
+        "list for this session, number {position}. We will email you if a place comes up.",
         None,
     ),
     BOOKING_LINK: (
@@ -189,10 +197,15 @@ WORDING |= {
 
 
 def notify(
-    kind: str, bookings: list[Booking], position: int | None = None, notes: list[str] = ()
+    kind: str,
+    bookings: list[Booking],
+    position: int | None = None,
+    positions=None,
+    notes: list[str] = (),
 ) -> None:
-    """Queue one message of this kind for each booking whose person gave an email; notes
-    (what changed) are said in the email only."""
+    """Queue one message of this kind for each booking whose person gave an email; a
+    waiting-list position is given for all, or for each booking by its id; notes (what
+    changed) are said in the email only."""
     now, stamp = utcnow(), int(time.time() * 1000)
     rows = [
         _with_checkin(
@@ -206,7 +219,7 @@ def notify(
                 [],
                 now,
                 stamp,
-                position,
+                positions[b.id] if positions else position,
                 notes=notes,
             ),
         )

@@ -13,10 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
 from surgery.database import lock_row, utcnow
-from surgery.domain import matching
+from surgery.domain import lifecycle, matching
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import DomainError
-from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
@@ -126,11 +125,11 @@ def _lock(people: "People", booking_id: int, surgeon_id: int) -> Match:
     """Fix one pair after checking both people and the surgeon's capacity."""
     session = people.session
     booking, surgeon = people.booking(booking_id), people.surgeon(surgeon_id)
-    match = db.session.scalars(sa.select(Match).where(Match.booking_id == booking.id)).first()
+    match = _pair_of(booking.id)
     if match is not None and match.surgeon_id == surgeon.id:
         return match
-    if match is not None and match.status == ACCEPTED:
-        raise DomainError("This pair was accepted and both people were told; it stays.")
+    status = match.status if match is not None else None
+    lifecycle.change_pair(status, lifecycle.SUGGEST, session.event.status)
     taken = sum(1 for m in _fixed(session) if m.surgeon_id == surgeon.id)
     if taken >= surgeon.capacity:
         raise DomainError(f"{surgeon.name} is already helping {taken}, as many as they offered.")
@@ -144,29 +143,39 @@ def _lock(people: "People", booking_id: int, surgeon_id: int) -> Match:
     return match
 
 
+def _pair_of(booking_id: int) -> Match | None:
+    """The pair a booking is in, as it is now (read again, under the event's lock)."""
+    query = sa.select(Match).where(Match.booking_id == booking_id)
+    return db.session.scalars(query.execution_options(populate_existing=True)).first()
+
+
 def unlock(session: EventSession, match_id: int) -> None:
     """Let matching decide this pair again; accepted pairs stay, as both were told."""
-    match = db.session.get(Match, match_id)
-    if match is None or match.session_id != session.id:
-        raise DomainError("That pair no longer exists.")
-    if match.status == ACCEPTED:
-        raise DomainError("This pair was accepted and both people were told; it stays.")
+    event = lock_row(Event, session.event_id)
+    match = db.session.get(Match, match_id, populate_existing=True)
+    if match is not None and match.session_id != session.id:
+        match = None
+    status = match.status if match is not None else None
+    lifecycle.change_pair(status, lifecycle.UNSUGGEST, event.status)
     db.session.delete(match)
     db.session.flush()
 
 
 def accept(session: EventSession, pairs: list[tuple[int, int]]) -> list[Match]:
     """Accept pairs: lock each, mark it accepted, and send both people updated invites."""
-    lock_row(Event, session.event_id)
-    if _is_cancelled(session):
-        raise DomainError("This surgery day is cancelled, so nobody can be told about pairs.")
+    event = lock_row(Event, session.event_id)
     people = plan_people(session)
     accepted = []
     for booking_id, surgeon_id in pairs:
+        match = _pair_of(booking_id)
+        same = match is not None and match.surgeon_id == surgeon_id
+        try:
+            lifecycle.change_pair(match.status if same else None, lifecycle.ACCEPT, event.status)
+        except lifecycle.AlreadyDone:
+            continue  # accepted before, and both were told then
         match = _lock(people, booking_id, surgeon_id)
-        if match.status != ACCEPTED:
-            match.status, match.accepted_at = ACCEPTED, utcnow()
-            accepted.append(match)
+        match.status, match.accepted_at = ACCEPTED, utcnow()
+        accepted.append(match)
     db.session.flush()
     _tell(session, accepted)
     return accepted
@@ -199,19 +208,22 @@ def release_surgeon(surgeon: Surgeon, session_id: int) -> None:
     Attendees who were told who they would meet hear that their surgeon cannot come, with
     a newer invite that no longer names them.
     """
-    lock_row(Event, surgeon.event_id)
+    event = lock_row(Event, surgeon.event_id)
     query = sa.select(Match).where(Match.surgeon_id == surgeon.id, Match.session_id == session_id)
     pairs = list(db.session.scalars(query.order_by(Match.id)))
-    told = [m.booking for m in pairs if m.status == ACCEPTED and m.booking.status == CONFIRMED]
+    told = []
     for match in pairs:
+        change = lifecycle.change_pair(
+            match.status, lifecycle.FALL_THROUGH, event.status, lifecycle.SURGEON_LEFT
+        )
+        if change.attendee and match.booking.status == CONFIRMED:
+            told.append(match.booking)
         db.session.delete(match)
     db.session.flush()
-    if not told or _is_cancelled(told[0].session):
-        return
     for booking in told:
         booking.ical_sequence += 1
     db.session.flush()
-    notices.notify(notices.BOOKING_UNMATCHED, told)
+    notices.notify(lifecycle.BOOKING_UNMATCHED, told)
 
 
 def release_booking(booking: Booking) -> None:
@@ -223,21 +235,20 @@ def release_booking(booking: Booking) -> None:
     match = db.session.scalars(sa.select(Match).where(Match.booking_id == booking.id)).first()
     if match is None:
         return
-    surgeon, told = match.surgeon, match.status == ACCEPTED
+    day = booking.session.event.status
+    change = lifecycle.change_pair(
+        match.status, lifecycle.FALL_THROUGH, day, lifecycle.ATTENDEE_LEFT
+    )
+    surgeon = match.surgeon
     db.session.delete(match)
     db.session.flush()
     slot = next((a for a in surgeon.availability if a.session_id == booking.session_id), None)
-    if not told or slot is None or _is_cancelled(booking.session):
+    if not change.surgeon or slot is None:
         return
     slot.ical_sequence += 1
     db.session.flush()
     still = surgeon_told_of(booking.session, surgeon.id)
     notices.notify_unmatched_surgeon(surgeon, slot, booking.registration, still)
-
-
-def _is_cancelled(session: EventSession) -> bool:
-    """True when the session's day is cancelled: its invites are not to be sent again."""
-    return session.event.status == EVENT_CANCELLED
 
 
 @dataclass

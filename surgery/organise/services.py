@@ -11,12 +11,13 @@ from sqlalchemy.orm import selectinload
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
 from surgery.database import fresh, lock_row
+from surgery.domain import lifecycle
 from surgery.domain.access import labels as access_labels
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.domain.session_changes import Booked, check_version
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
-from surgery.events.models import DRAFT, PUBLISHED, Event, EventSession
+from surgery.events.models import PUBLISHED, Event, EventSession
 from surgery.extensions import db
 from surgery.mail import notices
 from surgery.organise.create_once import create_once
@@ -29,6 +30,7 @@ from surgery.organise.edits import (
     session_told,
 )
 from surgery.surgeons import services as surgeons
+from surgery.surgeons.models import APPROVED, Surgeon
 
 EVENT_FIELDS = (
     "title",
@@ -40,7 +42,6 @@ EVENT_FIELDS = (
     "timezone",
     "organiser_email",
 )
-STATUS_CHANGES = {"publish": PUBLISHED, "unpublish": DRAFT, "cancel": EVENT_CANCELLED}
 
 
 def all_events() -> list[Event]:
@@ -91,24 +92,62 @@ def _create_event(data: dict, create_key: str | None) -> Event:
     return create_once(Event, create_key, make)[0]
 
 
-def change_status(event: Event, action: str) -> None:
-    """Publish, unpublish or cancel an event."""
-    if action not in STATUS_CHANGES:
-        raise DomainError("Unknown change.")
-    if action == "publish" and not event.sessions:
-        raise DomainError("Add at least one session before publishing.")
-    if action == "cancel" and event.status != EVENT_CANCELLED:
-        lock_row(Event, event.id)
-        bookings.announce_change(event.sessions, notices.EVENT_CANCELLED)
-        bookings.close_waiting_lists(event.sessions)
-        surgeons.announce_change(event.sessions, notices.SURGEON_DAY_CANCELLED)
-    if action == "publish" and event.status == EVENT_CANCELLED:
-        # their invites were cancelled: put the day back in everyone's calendar
-        lock_row(Event, event.id)
-        bookings.announce_change(event.sessions, notices.EVENT_RESTORED)
-        surgeons.announce_change(event.sessions, notices.SURGEON_DAY_RESTORED)
-    event.status = STATUS_CHANGES[action]
+def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.EventChange:
+    """Publish, unpublish or cancel a day, if its life allows it, and tell its people.
+
+    The day is locked and read again first, so two organisers pressing "Cancel this day"
+    at once send one set of emails: the second finds it cancelled already and is refused.
+    A cancelled day keeps every booking as it was (its waiting list set aside, in order);
+    publishing it again puts everyone back, and any place freed meanwhile is filled.
+    asked=False (a plain Publish button): refused if it would email anyone after all.
+    """
+    event = lock_row(Event, event_id)
+    if event is None:
+        raise DomainError("That surgery day no longer exists.")
+    change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
+    if not asked and change.tell != lifecycle.Audiences():
+        raise DomainError("This day has changed since the page was opened. Look again first.")
+    event.status = change.status
     db.session.flush()
+    tell = change.tell
+    if tell.confirmed:
+        bookings.announce_change(event.sessions, tell.confirmed)
+    if change.status == PUBLISHED:
+        for session in event.sessions:
+            bookings.refill(session)
+    if tell.waiting:
+        bookings.tell_waiting(event.sessions, tell.waiting)
+    if tell.surgeons:
+        surgeons.announce_change(event.sessions, tell.surgeons)
+    return change
+
+
+def people_of(event: Event, with_email: bool = False) -> lifecycle.People:
+    """How many people are booked on a day, waiting, and approved as its surgeons (only those
+    who can be emailed, if asked)."""
+    counts = {}
+    for status in (CONFIRMED, WAITLISTED):
+        query = (
+            sa.select(sa.func.count(sa.distinct(Booking.registration_id)))
+            .join(Booking.session)
+            .where(EventSession.event_id == event.id, Booking.status == status)
+        )
+        if with_email:
+            query = query.join(Booking.registration).where(
+                sa.func.coalesce(Registration.email, "") != ""
+            )
+        counts[status] = db.session.scalar(query)
+    approved = sa.select(sa.func.count()).where(
+        Surgeon.event_id == event.id, Surgeon.status == APPROVED
+    )
+    return lifecycle.People(counts[CONFIRMED], counts[WAITLISTED], db.session.scalar(approved))
+
+
+def consequence(event: Event, action: str) -> tuple[lifecycle.EventChange, lifecycle.People]:
+    """What a change would do, for the page that asks first: the change, and how many people
+    of each audience it would email. Refused changes raise, as they would when made."""
+    change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
+    return change, change.emailed(people_of(event, with_email=True))
 
 
 @dataclass

@@ -9,6 +9,7 @@ from surgery.bookings import previews
 from surgery.bookings import services as bookings
 from surgery.confirm import ask_first
 from surgery.domain.errors import DomainError
+from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
 from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
@@ -30,6 +31,8 @@ def require_login():
 # GET       /organise/events/<id>                           event
 # GET,POST  /organise/events/<id>/edit                      edit_event
 # POST      /organise/events/<id>/status                    change_status
+# GET,POST  /organise/events/<id>/cancel                    cancel_event (asks first)
+# GET,POST  /organise/events/<id>/publish-again             publish_again (asks first)
 # GET,POST  /organise/events/<id>/sessions/new              new_session
 # GET,POST  /organise/events/<id>/sessions/<sid>/edit       edit_session
 # POST      /organise/events/<id>/bookings/<bid>/cancel     cancel_booking
@@ -97,15 +100,66 @@ def _current_event_form(stale: EventForm, event: Event) -> EventForm:
     return form
 
 
+# changes that email people are asked about first, on a page of their own
+ASKED = {"cancel": CANCEL, "publish-again": PUBLISH}
+STEPS = {"cancel": ".cancel_event", "publish-again": ".publish_again"}
+
+
 @bp.post("/events/<int:event_id>/status")
 def change_status(event_id: int):
-    """Publish, unpublish or cancel an event."""
+    """Publish or unpublish a day; cancelling it, or publishing a cancelled day again, goes
+    to the page that asks first."""
     event = _event_or_404(event_id)
-    press(
-        lambda: services.change_status(event, request.form.get("action", "")),
-        lambda _: f"The event is now {event.status}.",
-    )
+    action = request.form.get("action", "")
+    if action == CANCEL:
+        return redirect(url_for(".cancel_event", event_id=event.id), code=303)
+    if action == PUBLISH and event.status == CANCELLED:
+        return redirect(url_for(".publish_again", event_id=event.id), code=303)
+    _change(event, action, asked=False)
     return redirect(url_for(".event", event_id=event.id), code=303)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+def cancel_event(event_id: int):
+    """Cancel a day, once the page has said whom it emails."""
+    return _ask_first(event_id, "cancel")
+
+
+@bp.route("/events/<int:event_id>/publish-again", methods=["GET", "POST"])
+def publish_again(event_id: int):
+    """Publish a cancelled day again, once the page has said whom it emails."""
+    return _ask_first(event_id, "publish-again")
+
+
+def _ask_first(event_id: int, step: str):
+    """Say what cancelling (or publishing again) will do and whom it emails; only the
+    page's own button does it."""
+    event = _event_or_404(event_id)
+    if request.method == "POST":
+        _change(event, ASKED[step])
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    try:
+        change, emailed = services.consequence(event, ASKED[step])
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".event", event_id=event.id), code=303)
+    return render_template(
+        "organise/confirm_change.html",
+        event=event,
+        step=step,
+        action_url=url_for(STEPS[step], event_id=event.id),
+        change=change,
+        emailed=emailed,
+    )
+
+
+def _change(event: Event, action: str, asked: bool = True) -> None:
+    """Make a status change and say what the day is now (or why it was refused); one not
+    asked about first must email nobody."""
+    press(
+        lambda: services.change_status(event.id, action, asked),
+        lambda change: f"The event is now {change.status}.",
+    )
 
 
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])

@@ -10,8 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Registration
 from surgery.database import by_token, lock_row, utcnow
-from surgery.domain import bookable
+from surgery.domain import bookable, volunteering
 from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.lifecycle import AlreadyDone
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import SURGERY, Event, EventSession
@@ -20,7 +21,6 @@ from surgery.mail import notices
 from surgery.matching import services as matching
 from surgery.surgeons.models import (
     APPROVED,
-    DECLINED,
     PENDING,
     WITHDRAWN,
     Surgeon,
@@ -95,6 +95,9 @@ def volunteer(
 
 def apply_details(surgeon: Surgeon, details: SurgeonDetails) -> None:
     """Store a surgeon's answers; role tags only with consent; invites follow availability."""
+    with db.session.no_autoflush:  # a new surgeon is stored once it is filled in
+        lock_row(Event, surgeon.event_id)  # before any invite or pair changes, as when booking
+    _read_status_again(surgeon)
     surgeon.name = details.name.strip()
     surgeon.bio = details.bio.strip()
     surgeon.capacity = details.capacity
@@ -107,8 +110,8 @@ def apply_details(surgeon: Surgeon, details: SurgeonDetails) -> None:
 
 
 def _set_availability(surgeon: Surgeon, session_ids: list[int]) -> None:
-    """Add and remove surgery sessions; an approved surgeon gets invites and cancellations."""
-    lock_row(Event, surgeon.event.id)  # before any invite or pair changes, as when booking
+    """Add and remove surgery sessions; an approved surgeon gets invites and cancellations
+    (the day is locked)."""
     valid = {s.id for s in surgeon.event.sessions if s.kind == SURGERY}
     wanted = set(session_ids) & valid
     if not wanted:
@@ -129,17 +132,30 @@ def _set_availability(surgeon: Surgeon, session_ids: list[int]) -> None:
         notices.notify_surgeon(notices.SURGEON_CONFIRMED, surgeon, added)
 
 
+def _read_status_again(surgeon: Surgeon) -> None:
+    """Read a stored surgeon's status again under the day's lock, unless this change set it."""
+    state = sa.inspect(surgeon)
+    if state.persistent and not state.attrs.status.history.has_changes():
+        db.session.refresh(surgeon, ["status"])
+
+
 def approve(surgeon: Surgeon) -> None:
-    """Approve a volunteer: they get an invite for each session they can do."""
-    if surgeon.status == APPROVED:
+    """Approve a volunteer: they get an invite for each session they can do.
+
+    Approved already (a double press, or another organiser): nothing is sent again."""
+    event = lock_row(Event, surgeon.event_id)
+    _read_status_again(surgeon)
+    try:
+        change = volunteering.change_surgeon(surgeon.status, volunteering.APPROVE, event.status)
+    except AlreadyDone:
         return
-    _refuse_if_cancelled(surgeon.event, "nobody can be approved for it")
-    surgeon.status = APPROVED
+    surgeon.status = change.status
     for slot in surgeon.availability:
         if slot.ical_sequence:  # a cancellation went out with this number: send a newer one
             slot.ical_sequence += 1
     db.session.flush()
-    notices.notify_surgeon(notices.SURGEON_CONFIRMED, surgeon, surgeon.availability)
+    for kind in change.tell:
+        notices.notify_surgeon(kind, surgeon, surgeon.availability)
 
 
 def _refuse_if_cancelled(event: Event, consequence: str) -> None:
@@ -161,33 +177,36 @@ def _refuse_started(event: Event, session_ids: list[int]) -> None:
 
 def decline(surgeon: Surgeon) -> None:
     """Decline a volunteer, with thanks; cancel invites if they had been approved."""
-    if _stand_down(surgeon, DECLINED):
-        notices.notify_surgeon(notices.SURGEON_DECLINED, surgeon)
+    _stand_down(surgeon, volunteering.DECLINE)
 
 
 def withdraw(surgeon: Surgeon) -> None:
     """The volunteer can no longer come: cancel their invites and pairs."""
-    _stand_down(surgeon, WITHDRAWN)
+    _stand_down(surgeon, volunteering.WITHDRAW)
 
 
-def _stand_down(surgeon: Surgeon, status: str) -> bool:
+def _stand_down(surgeon: Surgeon, action: str) -> None:
     """Leave every session: CANCEL invites sent, pairs dropped, told attendees told.
 
-    False, and nothing done, if they had already left (a double press, or a decline after
-    they withdrew): nobody is told twice."""
-    lock_row(Event, surgeon.event_id)  # before any invite or pair changes, as when booking
+    Nothing is done if they had already left (a double press, or a decline after they
+    withdrew): nobody is told twice."""
+    event = lock_row(Event, surgeon.event_id)  # before any invite or pair changes
     db.session.refresh(surgeon)
-    if surgeon.status in (DECLINED, WITHDRAWN):
-        return False
-    if surgeon.status == APPROVED:
-        for slot in surgeon.availability:
-            slot.ical_sequence += 1
-        notices.notify_surgeon(notices.SURGEON_CANCELLED, surgeon, surgeon.availability)
+    try:
+        change = volunteering.change_surgeon(surgeon.status, action, event.status)
+    except AlreadyDone:
+        return
+    for kind in change.tell:
+        if kind == notices.SURGEON_CANCELLED:
+            for slot in surgeon.availability:
+                slot.ical_sequence += 1
+            notices.notify_surgeon(kind, surgeon, surgeon.availability)
+        else:
+            notices.notify_surgeon(kind, surgeon)
     for slot in surgeon.availability:
         matching.release_surgeon(surgeon, slot.session_id)
-    surgeon.status = status
+    surgeon.status = change.status
     db.session.flush()
-    return True
 
 
 def announce_change(sessions: list[EventSession], kind: str, notes: list[str] = ()) -> int:

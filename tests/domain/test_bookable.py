@@ -72,6 +72,10 @@ def test_a_form_is_closed_on_a_past_day_or_when_nothing_is_left_to_book():
         ((None, 0, 0, STARTED), Offer(False, False, "No booking needed")),
         ((10, 3, 0, OVER), Offer(False, False, "Finished")),
         ((None, 0, 0, OVER), Offer(False, False, "Finished")),
+        (
+            (10, 10, 2, bookable.DAY_CANCELLED),
+            Offer(False, False, "Cancelled: no places are offered"),
+        ),
     ],
 )
 def test_places_say_what_can_be_done_now(args, expected):
