@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
 
-from surgery.domain.errors import DomainError
+from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db
 
 MESSAGES = {
@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
     # a row changed between reading it and writing it (its version moved on): never a 500
     app.register_error_handler(StaleDataError, stale_row)
     app.register_error_handler(DomainError, refused)
+    app.register_error_handler(NotFound, not_found)
 
 
 def page(code: int, title: str | None = None, detail: str | None = None):
@@ -70,6 +71,12 @@ def refused(error: DomainError):
     Whatever the change had written is rolled back, so nothing half-done is committed."""
     db.session.rollback()
     return page(409, detail=str(error))
+
+
+def not_found(error: NotFound):
+    """A private link or row that is not there (any more), however deep it was noticed."""
+    db.session.rollback()
+    return page(404)
 
 
 def untrusted_host(error: SecurityError):

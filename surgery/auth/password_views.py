@@ -6,7 +6,7 @@ from functools import partial
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
-from surgery import limits
+from surgery import limits, web
 from surgery.auth import services
 from surgery.auth.forms import (
     NEW_PASSWORD_HINT,
@@ -15,7 +15,7 @@ from surgery.auth.forms import (
     NewPasswordForm,
 )
 from surgery.domain.accounts import INVITE, RESET
-from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.errors import NotFound
 from surgery.extensions import db
 
 bp = Blueprint("passwords", __name__)
@@ -81,15 +81,13 @@ def _choose_password(token: str, purpose: str, heading: str, button: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            organiser = services.use_link(token, purpose, form.password.data)
+            organiser = web.run(
+                lambda: services.use_link(token, purpose, form.password.data), form.password.errors
+            )
         except NotFound:
             db.session.rollback()
             return render_template("auth/link_gone.html", purpose=purpose), 404
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
+        if not web.refused(organiser):
             login_user(organiser)
             flash("Your password is saved and you are signed in.", "success")
             return redirect(_start_page(), code=303)
@@ -107,13 +105,11 @@ def change():
     """Change your password; every other device you are signed in on is signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.current.errors.append(str(error))
-        else:
-            db.session.commit()
+        changed = web.run(
+            lambda: services.change_password(current_user, form.current.data, form.password.data),
+            form.current.errors,
+        )
+        if not web.refused(changed):
             # this device stays signed in, with the new session token in its cookie
             login_user(current_user._get_current_object())
             flash("Your new password is saved. Other devices are signed out.", "success")

@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from surgery import limits
+from surgery import limits, web
 from surgery.auth import services
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import DoorLoginForm, InviteForm, LoginForm
 from surgery.auth.models import DOOR, ORGANISER, Organiser
-from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.errors import NotFound
 from surgery.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -54,8 +54,7 @@ def login():
 @login_required
 def logout():
     """Sign out, on every device: copies of the session cookie stop working."""
-    services.sign_out(current_user)
-    db.session.commit()
+    web.run(lambda: services.sign_out(current_user))
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for("events.upcoming"), code=303)
@@ -130,14 +129,7 @@ def _create_door_login(form) -> bool:
 
 def _on_form(form, change) -> bool:
     """Run a change and commit it; if refused, roll back and show why by the email field."""
-    try:
-        change()
-    except DomainError as error:
-        db.session.rollback()
-        form.email.errors.append(str(error))
-        return False
-    db.session.commit()
-    return True
+    return not web.refused(web.run(change, form.email.errors))
 
 
 @bp.post("/organise/door-logins/<int:login_id>/remove")
@@ -145,9 +137,8 @@ def _on_form(form, change) -> bool:
 def remove_door_login(login_id: int):
     """Take a door login away, say when a tablet goes missing or the day is over."""
     try:
-        login = services.remove_door_login(login_id)
+        login = web.run(lambda: services.remove_door_login(login_id))
     except NotFound:
         abort(404)
-    db.session.commit()
     flash(f"{login.name}’s door login is removed. It no longer signs in.", "success")
     return redirect(url_for(".door_logins"), code=303)

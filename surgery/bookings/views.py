@@ -12,16 +12,15 @@ from flask import (
     url_for,
 )
 
-from surgery import limits
+from surgery import limits, web
 from surgery.bookings import previews, services, state
 from surgery.bookings.forms import AboutYouForm, AddSessionsForm, BookingForm
 from surgery.confirm import ask_first
 from surgery.domain.answers import not_kept
-from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.errors import NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.services import published_event
-from surgery.extensions import db
 from surgery.forms import LostLinkForm, choices
 from surgery.links import public_url
 from surgery.mail import lost_links
@@ -58,13 +57,11 @@ def book(event_id: int):
     elif not is_form_key(form.form_key.data):
         form.form_key.data = new_form_key()
     if form.validate_on_submit():
-        try:
-            outcome = services.book(event.id, _request_from(form), current_app.secret_key)
-        except DomainError as error:
-            db.session.rollback()
-            form.sessions.errors.append(str(error))
-        else:
-            db.session.commit()
+        asked = _request_from(form)
+        outcome = web.run(
+            lambda: services.book(event.id, asked, current_app.secret_key), form.sessions.errors
+        )
+        if not web.refused(outcome):
             return _after_booking(event, outcome)
     form.sessions.choices = choices((s.id, s.title) for s in bookable)
     places = state.places_by_session(event.sessions)
@@ -83,8 +80,7 @@ def lost_link_page(holder: str):
     """The "lost your link?" form, and the one answer it gives to every address."""
     form = LostLinkForm()
     if form.validate_on_submit():
-        lost_links.ask(form.email.data, holder)
-        db.session.commit()
+        web.run(lambda: lost_links.ask(form.email.data, holder))
         return render_template("bookings/lost_link_sent.html", holder=holder)
     page = render_template("bookings/lost_link.html", form=form, holder=holder)
     return page, 400 if form.errors else 200
@@ -142,8 +138,7 @@ def update_about(token: str):
     if not form.validate():
         return _manage_page(registration, token, form), 400
     about = form.about()
-    services.apply_about(registration, about)
-    db.session.commit()
+    web.run(lambda: services.apply_about(registration, about))
     flash("Your answers are saved.", "success")
     _say_what_was_not_kept(about.unconsented())
     return redirect(url_for("bookings.manage", token=token), code=303)
@@ -155,13 +150,9 @@ def add_sessions(token: str):
     registration = registration_or_404(token)
     form = _add_form(registration, open_only=False)
     if form.validate():
-        try:
-            added = services.add_sessions(registration, form.sessions.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.sessions.errors.append(str(error))
-        else:
-            db.session.commit()
+        chosen = form.sessions.data
+        added = web.run(lambda: services.add_sessions(registration, chosen), form.sessions.errors)
+        if not web.refused(added):
             titles = ", ".join(b.session.title for b in added)
             emailed = " We have emailed you about each." if registration.email else ""
             said = f"Added: {titles}.{emailed}" if added else None
@@ -184,9 +175,7 @@ def cancel(token: str, booking_id: int):
     if asking := ask_first(lambda: previews.cancelling_own(registration, booking), back):
         return asking
     title = booking.session.title
-    services.cancel(booking)
-    db.session.commit()
-    flash(f"Cancelled: {title}.", "success")
+    web.press(lambda: services.cancel(booking), f"Cancelled: {title}.")
     return redirect(url_for("bookings.manage", token=token), code=303)
 
 
@@ -197,9 +186,10 @@ def cancel_all(token: str):
     back = url_for("bookings.manage", token=token)
     if asking := ask_first(lambda: previews.cancelling_own(registration), back):
         return asking
-    services.cancel_all(registration)
-    db.session.commit()
-    flash("All your sessions are cancelled. Thank you for letting us know.", "success")
+    web.press(
+        lambda: services.cancel_all(registration),
+        "All your sessions are cancelled. Thank you for letting us know.",
+    )
     return redirect(url_for("bookings.manage", token=token), code=303)
 
 

@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from surgery.actions import press
 from surgery.bookings.models import Registration
 from surgery.day import door, services
 from surgery.day.forms import CodeForm
@@ -11,6 +10,7 @@ from surgery.events.models import Event
 from surgery.events.services import Filters, past_events, upcoming_events
 from surgery.extensions import db
 from surgery.routing import form_id
+from surgery.web import press
 
 bp = Blueprint("checkin", __name__, url_prefix="/organise")
 

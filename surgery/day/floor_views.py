@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
 from surgery.day import floor, previews
@@ -11,6 +10,7 @@ from surgery.events.views import surgery_session_or_404
 from surgery.extensions import db
 from surgery.routing import form_id
 from surgery.surgeons.models import Surgeon
+from surgery.web import press
 
 bp = Blueprint("floor", __name__, url_prefix="/organise/sessions/<int:session_id>/floor")
 

@@ -13,13 +13,12 @@ from flask import (
 )
 from flask_login import login_user, logout_user
 
-from surgery import limits
+from surgery import limits, web
 from surgery.auth import services as accounts
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import LoginForm
 from surgery.day import services
 from surgery.day.forms import WalkInForm
-from surgery.domain.errors import DomainError
 from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import Event
 from surgery.extensions import db
@@ -71,13 +70,12 @@ def page():
         form.create_key.data = new_form_key()
     if form.validate_on_submit():
         key = form.create_key.data if is_form_key(form.create_key.data) else None
-        try:
-            services.register_walk_in(event.id, form.walk_in(), current_app.secret_key, key)
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        walk_in = form.walk_in()
+        done = web.run(
+            lambda: services.register_walk_in(event.id, walk_in, current_app.secret_key, key),
+            form.name.errors,
+        )
+        if not web.refused(done):
             # the name as typed: a shared screen never shows what is stored for an email
             welcome = f"Welcome, {form.name.data.strip()}. You are on the list"
             if services.surgery_now(event) is not None:

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from surgery import limits
+from surgery import limits, web
 from surgery.auth.access import organiser_required
 from surgery.bookings.services import registration_for_token
 from surgery.confirm import ask_first
@@ -42,8 +42,7 @@ def ask_for_feedback(event_id: int):
     back = url_for(".numbers", event_id=event.id)
     if asking := ask_first(lambda: previews.asking_for_feedback(event), back):
         return asking
-    count = services.request_feedback(event)
-    db.session.commit()
+    count = web.run(lambda: services.request_feedback(event))
     if count:
         flash(f"Asked {_people(count)} what they learned.", "success")
     else:
@@ -67,8 +66,11 @@ def feedback(token: str):
         abort(404)
     form = FeedbackForm()
     if form.validate_on_submit():
-        services.save_feedback(registration, form.learned.data, form.share_publicly.data)
-        db.session.commit()
+        web.run(
+            lambda: services.save_feedback(
+                registration, form.learned.data, form.share_publicly.data
+            )
+        )
         return render_template("day/feedback.html", registration=registration, form=None)
     page = render_template("day/feedback.html", registration=registration, form=form)
     return page, 400 if form.errors else 200

@@ -2,12 +2,12 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from surgery.actions import press
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
 from surgery.events.views import surgery_session_or_404
 from surgery.matching import previews, services
 from surgery.routing import form_id
+from surgery.web import press
 
 bp = Blueprint("matching", __name__, url_prefix="/organise/sessions/<int:session_id>/matching")
 

@@ -1,9 +1,8 @@
 """Organiser pages; every one needs a signed-in organiser."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm.exc import StaleDataError
 
-from surgery.actions import press
+from surgery import web
 from surgery.auth.access import organiser_required
 from surgery.bookings import previews
 from surgery.bookings import services as bookings
@@ -15,6 +14,7 @@ from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.organise import services
 from surgery.organise.forms import EventForm, SessionForm
+from surgery.web import press
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
 
@@ -222,19 +222,16 @@ def _saved(form, change):
     stale; a refused change puts its reason by the field it is about.
     """
     form.stale = False
-    try:
-        row = change()
-        db.session.commit()
-    except (StaleForm, StaleDataError):
-        db.session.rollback()
-        form.stale = True
-        return None
-    except DomainError as error:
-        db.session.rollback()
-        field = form[error.field] if isinstance(error, ChangeRefused) else None
-        (field or form.title).errors.append(str(error))
-        return None
-    return row
+
+    def refused(error) -> None:
+        if isinstance(error, StaleForm):
+            form.stale = True
+        else:
+            field = form[error.field] if isinstance(error, ChangeRefused) else None
+            (field or form.title).errors.append(str(error))
+
+    row = web.run(change, refused)
+    return None if web.refused(row) else row
 
 
 @bp.post("/events/<int:event_id>/bookings/<int:booking_id>/cancel")
@@ -245,8 +242,9 @@ def cancel_booking(event_id: int, booking_id: int):
     back = url_for(".event", event_id=event_id)
     if asking := ask_first(lambda: previews.cancelling_booking(booking), back):
         return asking
-    promoted = bookings.cancel(booking)
-    db.session.commit()
+    promoted = web.run(lambda: bookings.cancel(booking))
+    if web.refused(promoted):
+        return redirect(url_for(".event", event_id=event_id), code=303)
     names = ", ".join(b.registration.name for b in promoted)
     flash(
         f"Booking cancelled.{' Moved up from the waiting list: ' + names if names else ''}",

@@ -2,15 +2,15 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from surgery.actions import press
+from surgery import web
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
-from surgery.domain.errors import DomainError
 from surgery.events.models import Event
 from surgery.extensions import db
 from surgery.surgeons import previews, services
 from surgery.surgeons.models import APPROVED, Surgeon
 from surgery.surgeons.views import volunteer_form
+from surgery.web import press
 
 bp = Blueprint("surgeon_admin", __name__, url_prefix="/organise/events/<int:event_id>/surgeons")
 
@@ -43,19 +43,14 @@ def add(event_id: int):
     event = db.get_or_404(Event, event_id)
     form = volunteer_form(event)
     if form.validate_on_submit():
-        try:
-            outcome = services.volunteer(
-                event.id,
-                form.details(form.email.data),
-                form.form_key.data,
-                current_app.secret_key,
-                by_organiser=True,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.sessions.errors.append(str(error))
-        else:
-            db.session.commit()
+        details, key = form.details(form.email.data), form.form_key.data
+        outcome = web.run(
+            lambda: services.volunteer(
+                event.id, details, key, current_app.secret_key, by_organiser=True
+            ),
+            form.sessions.errors,
+        )
+        if not web.refused(outcome):
             word = "added" if outcome.is_new else "was already signed up"
             flash(f"{outcome.surgeon.name} {word}.", "success")
             return redirect(url_for(".index", event_id=event.id), code=303)
@@ -81,9 +76,7 @@ def decline(event_id: int, surgeon_id: int):
     if asking := ask_first(lambda: previews.declining(surgeon), back):
         return asking
     done = "removed from this day" if surgeon.status == APPROVED else "declined, with thanks"
-    services.decline(surgeon)
-    db.session.commit()
-    flash(f"{surgeon.name} {done}.", "success")
+    web.press(lambda: services.decline(surgeon), f"{surgeon.name} {done}.")
     return redirect(url_for(".index", event_id=event_id), code=303)
 
 

@@ -2,16 +2,15 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from surgery import limits
+from surgery import limits, web
 from surgery.bookings import state
 from surgery.bookings.views import lost_link_page
 from surgery.confirm import ask_first
-from surgery.domain.errors import DomainError, NotFound
+from surgery.domain.errors import NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import SURGERY
 from surgery.events.services import published_event
-from surgery.extensions import db
 from surgery.forms import choices
 from surgery.surgeons import previews, services
 from surgery.surgeons.forms import SurgeonForm, VolunteerForm
@@ -38,15 +37,12 @@ def volunteer(event_id: int):
         return page, 200 if request.method == "GET" else 400
     form = volunteer_form(event)
     if form.validate_on_submit():
-        try:
-            outcome = services.volunteer(
-                event.id, form.details(form.email.data), form.form_key.data, current_app.secret_key
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.sessions.errors.append(str(error))
-        else:
-            db.session.commit()
+        details, key = form.details(form.email.data), form.form_key.data
+        outcome = web.run(
+            lambda: services.volunteer(event.id, details, key, current_app.secret_key),
+            form.sessions.errors,
+        )
+        if not web.refused(outcome):
             if outcome.token is None:
                 return render_template("surgeons/already.html", event=event), 200
             flash("Thank you for volunteering. An organiser will be in touch soon.", "success")
@@ -90,13 +86,9 @@ def manage(token: str):
     elif surgeon.status == WITHDRAWN:
         abort(400)
     elif form.validate():
-        try:
-            services.apply_details(surgeon, form.details(surgeon.email))
-        except DomainError as error:
-            db.session.rollback()
-            form.sessions.errors.append(str(error))
-        else:
-            db.session.commit()
+        details = form.details(surgeon.email)
+        saved = web.run(lambda: services.apply_details(surgeon, details), form.sessions.errors)
+        if not web.refused(saved):
             flash("Your changes are saved.", "success")
             return redirect(url_for(".manage", token=token), code=303)
     page = render_template("surgeons/manage.html", surgeon=surgeon, form=form, token=token)
@@ -110,9 +102,9 @@ def withdraw(token: str):
     back = url_for(".manage", token=token)
     if asking := ask_first(lambda: previews.withdrawing(surgeon), back):
         return asking
-    services.withdraw(surgeon)
-    db.session.commit()
-    flash("You have withdrawn. Thank you for letting us know.", "success")
+    web.press(
+        lambda: services.withdraw(surgeon), "You have withdrawn. Thank you for letting us know."
+    )
     return redirect(url_for(".manage", token=token), code=303)
 
 

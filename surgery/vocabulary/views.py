@@ -1,10 +1,10 @@
 """Organisers edit the role tags and topics people choose from."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm.exc import StaleDataError
 
+from surgery import web
 from surgery.auth.access import organiser_required
-from surgery.domain.errors import DomainError
+from surgery.domain.session_changes import StaleForm
 from surgery.extensions import db
 from surgery.routing import form_id
 from surgery.vocabulary import services
@@ -57,8 +57,7 @@ def set_active(kind: str, term_id: int):
     """Retire a term or bring it back."""
     term = db.get_or_404(_model(kind), term_id)
     active = request.form.get("active") == "1"
-    services.set_active(term, active)
-    db.session.commit()
+    web.run(lambda: services.set_active(term, active))
     flash(f"“{term.name}” is {'offered again' if active else 'no longer offered'}.", "success")
     return redirect(url_for(".index"), code=303)
 
@@ -68,8 +67,7 @@ def set_lived_experience(term_id: int):
     """Say whether surgeons with this role tag bring lived experience, for the matching."""
     tag = db.get_or_404(RoleTag, term_id)
     means = request.form.get("means") == "1"
-    services.set_lived_experience(tag, means)
-    db.session.commit()
+    web.run(lambda: services.set_lived_experience(tag, means))
     if means:
         flash(f"Surgeons tagged “{tag.name}” now count as bringing lived experience.", "success")
     else:
@@ -79,17 +77,16 @@ def set_lived_experience(term_id: int):
 
 def _save(change, message: str, kind: str, form: TermForm):
     """Run a change, commit it, or show why not."""
-    try:
-        change()
-        db.session.commit()
-    except StaleDataError:  # another rename was saved at the same moment
-        db.session.rollback()
-        form.name.errors.append("Not renamed: someone else renamed it at the same moment.")
-        return _page(kind, form), 409
-    except DomainError as error:
-        db.session.rollback()
+    raced = []
+
+    def refused(error) -> None:
+        if isinstance(error, StaleForm):  # another rename was saved at the same moment
+            raced.append(error)
+            error = "Not renamed: someone else renamed it at the same moment."
         form.name.errors.append(str(error))
-        return _page(kind, form), 400
+
+    if web.refused(web.run(change, refused)):
+        return _page(kind, form), 409 if raced else 400
     flash(message, "success")
     return redirect(url_for(".index"), code=303)
 
