@@ -310,15 +310,31 @@ def test_a_new_session_pressed_twice_is_made_once(organiser_client, make_event):
     assert count(EventSession) == 3
 
 
-def test_a_clash_anywhere_else_is_a_plain_page_not_a_500(organiser_client, make_event, monkeypatch):
-    event = make_event()
+def test_a_clash_on_a_button_is_said_and_nothing_changes(organiser_client, make_event, monkeypatch):
+    event = make_event(status="draft")
 
     def clash(*args):
         raise StaleDataError("UPDATE statement on table 'event' expected to update 1 row(s)")
 
     monkeypatch.setattr(services, "change_status", clash)
     page = f"/organise/events/{event.id}"
-    answer = post_form(organiser_client, page, f"{page}/status", data={"action": "cancel"})
+    answer = post_form(organiser_client, page, f"{page}/status", data={"action": "publish"})
+
+    assert answer.status_code == 303
+    shown = organiser_client.get(answer.headers["Location"]).text
+    assert "Someone else saved this after you opened the form. Nothing was saved." in shown
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == "draft"
+
+
+def test_a_clash_anywhere_else_is_a_plain_page_not_a_500(organiser_client, make_event, monkeypatch):
+    event = make_event()
+
+    def clash(*args):
+        raise StaleDataError("UPDATE statement on table 'event' expected to update 1 row(s)")
+
+    monkeypatch.setattr(services, "consequence", clash)
+    answer = organiser_client.get(f"/organise/events/{event.id}/cancel")
 
     assert answer.status_code == 409
     assert "Someone else changed this at the same moment" in answer.text
