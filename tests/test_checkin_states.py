@@ -13,6 +13,7 @@ from surgery.events.models import SURGERY, WORKSHOP
 from surgery.extensions import db
 from tests.conftest import ORGANISER_PASSWORD, book, confirm_form, manage_token, post_form
 from tests.test_checkin import checkin_url, counts, listed, registration, states
+from tests.test_invites import cancel_day
 from tests.test_matching_page import flashes
 
 CANCELLED_BOOKING = (
@@ -89,8 +90,7 @@ def test_scanning_a_cancelled_bookings_qr_code_says_so_without_a_button(
 def test_a_cancelled_days_codes_are_refused(organiser_client, make_event):
     event = make_event()
     book(organiser_client, event, "Ann")
-    page = f"/organise/events/{event.id}"
-    assert post_form(organiser_client, page, f"{page}/status", {"action": "cancel"}).status_code
+    cancel_day(organiser_client, event)
     before = snapshot()
     ann = registration("Ann")
 

@@ -17,6 +17,7 @@ from surgery.events.models import DRAFT, Event, EventSession
 from surgery.extensions import db
 from tests.conftest import book, confirm_form, manage_token, post_form
 from tests.test_feeds import ORGANISER, booking_of, entries, fetch
+from tests.test_invites import cancel_day
 
 AN_HOUR_AGO = dt.timedelta(hours=1)
 
@@ -145,9 +146,8 @@ def test_a_cancelled_day_shows_cancelled_in_its_peoples_feeds(organiser_client, 
     token = manage_token(book(organiser_client, event, "Sam"))
     url = f"/bookings/{token}/calendar.ics"
     [before] = entries(fetch(organiser_client, url)).values()
-    page = f"/organise/events/{event.id}"
 
-    post_form(organiser_client, page, f"{page}/status", {"action": "cancel"})
+    cancel_day(organiser_client, event)
     [after] = entries(fetch(organiser_client, url)).values()
 
     assert after.status.value == "CANCELLED"

@@ -19,7 +19,7 @@ from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from surgery.organise import services as organise
 from surgery.surgeons.models import APPROVED, SurgeonSession
-from tests.conftest import book, manage_token, post_form
+from tests.conftest import book, confirm_form, manage_token, post_form
 from tests.mail_fixtures import has_calendar, html_of, invite_in, qr_images, text_of
 from tests.test_invites import booking_of, cancel_from_manage_page, move_session
 from tests.test_matching_page import accept_all, add_surgeon, attend
@@ -43,7 +43,7 @@ def send_again(client, message_id: int):
 
 def day_status(event, action: str) -> None:
     """Cancel or publish a day through the organisers' service, committed as a request is."""
-    organise.change_status(event, action)
+    organise.change_status(event.id, action)
     db.session.commit()
 
 
@@ -120,7 +120,7 @@ def test_a_waiting_list_place_gets_no_calendar_even_from_an_invite_sent_again(
     ben = booking_of("ben@example.org")
     # the organiser cancels Ben's place: the promotion sent again now takes it back
     page = f"/organise/events/{event.id}"
-    post_form(organiser_client, page, f"{page}/bookings/{ben.id}/cancel")
+    confirm_form(organiser_client, page, f"{page}/bookings/{ben.id}/cancel")
     mailbox.deliver()
     [promotion] = [m for m in messages() if m.kind == "booking_promoted"]
 

@@ -724,8 +724,10 @@ def test_moving_a_session_of_1000_people_renders_no_mail_and_queues_1000_rows(
     event, session = db.session.get(Event, event_id), db.session.get(EventSession, session_id)
     start, end = event.local(session.starts_at), event.local(session.ends_at)
     edit = f"/organise/events/{event_id}/sessions/{session_id}/edit"
+    form = organiser_client.get(edit).text
     fields = {
-        "csrf_token": csrf_from(organiser_client.get(edit).text),
+        "csrf_token": csrf_from(form),
+        **guards_from(form),
         "kind": SURGERY,
         "title": "Surgery space",
         "day": start.date().isoformat(),
