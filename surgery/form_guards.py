@@ -11,6 +11,7 @@ from wtforms import HiddenField, SelectField
 
 from surgery.domain.session_changes import differences
 from surgery.domain.tokens import is_form_key, new_form_key
+from surgery.routing import form_id
 
 
 class Guarded:
@@ -36,8 +37,7 @@ class Guarded:
 
     def given_version(self) -> int | None:
         """The version the page sent; None if it sent none (such a save is refused)."""
-        value = (self.edit_version.raw_data or [""])[0].strip()
-        return int(value) if value.isdigit() else None
+        return form_id((self.edit_version.raw_data or [""])[0].strip())
 
     def given_key(self) -> str | None:
         """The create form's one-time key, if it is one we could have made."""

@@ -133,6 +133,18 @@ def test_a_save_without_the_version_is_refused(organiser_client, make_event):
     assert fresh_session(event).capacity == 5
 
 
+@pytest.mark.parametrize("version", ["²", "٣", "99999999999999999999999", "-1", "1.0"])
+def test_a_hostile_version_is_refused_not_a_500(organiser_client, make_event, version):
+    event = make_event(sessions=WORKSHOP_OF_5)
+    url = session_url(event)
+    page = organiser_client.get(url).text
+    data = {**guards_from(page), "csrf_token": csrf_from(page), "edit_version": version}
+
+    answer = organiser_client.post(url, data={**data, **session_fields(event, capacity="9")})
+    assert answer.status_code == 409
+    assert fresh_session(event).capacity == 5
+
+
 def test_two_saves_meeting_in_the_database_are_refused_not_a_500(
     organiser_client, make_event, monkeypatch
 ):
