@@ -202,8 +202,26 @@ def test_same_email_from_another_form_shows_nothing_changes_nothing_and_tells_th
         client, f"/bookings/{token}", f"/bookings/{token}/add", data={"sessions": [workshop.id]}
     )
     assert added.status_code == 303
-    assert "Added: Blogging workshop." in client.get(added.headers["Location"]).text
+    said = "Booked: Blogging workshop. We have emailed you about each."
+    assert said in client.get(added.headers["Location"]).text
     assert statuses() == {"Sam/Surgery space": CONFIRMED, "Sam/Blogging workshop": CONFIRMED}
+
+
+def test_a_session_added_to_its_waiting_list_is_not_announced_as_booked(client, make_event):
+    event = make_event(sessions=DAY)
+    by_title = {s.title: s for s in event.sessions}
+    surgery, workshop = by_title["Surgery space"], by_title["Blogging workshop"]
+    book(client, event, "Ann", sessions=[workshop.id])  # the workshop's one place
+    token = manage_token(book(client, event, "Sam", sessions=[surgery.id]))
+
+    added = post_form(
+        client, f"/bookings/{token}", f"/bookings/{token}/add", data={"sessions": [workshop.id]}
+    )
+
+    shown = client.get(added.headers["Location"]).text
+    assert "On the waiting list for: Blogging workshop (number 1)." in shown
+    assert "Booked: Blogging workshop" not in shown and "Added:" not in shown
+    assert statuses()["Sam/Blogging workshop"] == WAITLISTED
 
 
 def test_the_manage_page_offers_only_sessions_not_yet_booked(client, make_event):

@@ -119,4 +119,5 @@ def truth(registration: Registration, states: dict[int, BookingState]) -> PageTr
         has_email=bool(registration.email),
         day_cancelled=event.status == EVENT_CANCELLED,
         day_over=day_is_over(event),
+        came=registration.checked_in_at is not None,
     )

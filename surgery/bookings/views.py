@@ -17,6 +17,8 @@ from surgery.bookings import previews, services, state
 from surgery.bookings.forms import AboutYouForm, AddSessionsForm, BookingForm
 from surgery.confirm import ask_first
 from surgery.domain.answers import not_kept
+from surgery.domain.booking_state import said_after_adding
+from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
@@ -153,15 +155,20 @@ def add_sessions(token: str):
         chosen = form.sessions.data
         added = web.run(lambda: services.add_sessions(registration, chosen), form.sessions.errors)
         if not web.refused(added):
-            titles = ", ".join(b.session.title for b in added)
-            emailed = " We have emailed you about each." if registration.email else ""
-            said = f"Added: {titles}.{emailed}" if added else None
-            flash(said or "You are already booked on those sessions.", "success")
+            flash(_said_after_adding(registration, added), "success")
             return redirect(url_for("bookings.manage", token=token), code=303)
     form.sessions.choices = _add_choices(registration)
     about = AboutYouForm(formdata=None, obj=registration)
     _fill_about_form(about, registration)
     return _manage_page(registration, token, about, form), 400
+
+
+def _said_after_adding(registration, added) -> str:
+    """Which sessions were booked and which only joined a waiting list (at what number)."""
+    positions = services.waiting_positions(registration)
+    booked = [b.session.title for b in added if b.status == CONFIRMED]
+    waiting = [(b.session.title, positions[b.id]) for b in added if b.id in positions]
+    return said_after_adding(booked, waiting, bool(registration.email))
 
 
 @bp.post("/bookings/<token>/cancel/<int:booking_id>")

@@ -5,7 +5,7 @@ waiting-list place is never shown as booked, and no email is promised to someone
 an address.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from surgery.domain import bookable
@@ -64,21 +64,30 @@ class PageTruth:
 
 
 def page_truth(
-    states: Iterable[BookingState], has_email: bool, day_cancelled: bool, day_over: bool
+    states: Iterable[BookingState],
+    has_email: bool,
+    day_cancelled: bool,
+    day_over: bool,
+    came: bool = False,
 ) -> PageTruth:
-    """Sum up a person's bookings for the top of their pages."""
+    """Sum up a person's bookings for the top of their pages; `came` when they checked in."""
     codes = {s.code for s in states}
     booked, waiting = BOOKED in codes, WAITING in codes
-    headline = _headline(booked, waiting, has_email, day_cancelled, day_over)
+    headline = _headline(booked, waiting, has_email, day_cancelled, day_over, came)
     return PageTruth(booked, waiting, has_email, day_cancelled, day_over, headline)
 
 
-def _headline(booked, waiting, has_email, day_cancelled, day_over) -> str:
+def _headline(booked, waiting, has_email, day_cancelled, day_over, came) -> str:
     """The one sentence that sums up where the person stands."""
     if day_cancelled:
         return "This surgery day has been cancelled, so none of its sessions will happen."
     if day_over:
-        return "This surgery day is over. Thank you for coming."
+        # thanked only for what they did: someone who cancelled or only waited did not come
+        return (
+            "This surgery day is over. Thank you for coming."
+            if came
+            else ("This surgery day is over.")
+        )
     told = "we will email you" if has_email else "this page will show it"
     if booked and waiting:
         return f"Your place is saved. You are also on a waiting list: {told} if a place comes up."
@@ -87,3 +96,21 @@ def _headline(booked, waiting, has_email, day_cancelled, day_over) -> str:
     if waiting:
         return f"You are on the waiting list, not booked yet: {told} if a place comes up."
     return "You have no sessions booked."
+
+
+def said_after_adding(
+    booked: Sequence[str], waiting: Sequence[tuple[str, int]], has_email: bool
+) -> str:
+    """What the manage page says after adding sessions: places and waiting lists apart,
+    so a place in a queue is never announced as booked."""
+    parts = []
+    if booked:
+        parts.append(f"Booked: {', '.join(booked)}.")
+    if waiting:
+        queued = ", ".join(f"{title} (number {position})" for title, position in waiting)
+        parts.append(f"On the waiting list for: {queued}.")
+    if not parts:
+        return "You are already booked on those sessions."
+    if has_email:
+        parts.append("We have emailed you about each.")
+    return " ".join(parts)

@@ -66,7 +66,14 @@ def test_a_cancelled_day_and_a_day_that_is_over_hold_no_place():
     cancelled = page_truth(states(DAY_CANCELLED), True, True, False)
     assert not cancelled.booked and "cancelled" in cancelled.headline
     over = page_truth(states(SESSION_OVER), True, False, True)
-    assert not over.booked and over.headline.startswith("This surgery day is over")
+    assert not over.booked and over.headline == "This surgery day is over."
+
+
+def test_only_someone_who_came_is_thanked_for_coming():
+    came = page_truth(states(SESSION_OVER), True, False, True, came=True)
+    assert came.headline == "This surgery day is over. Thank you for coming."
+    stayed_away = page_truth(states(CANCELLED_STATE), True, False, True, came=False)
+    assert "Thank you for coming" not in stayed_away.headline
 
 
 def test_someone_with_every_session_cancelled_has_nothing_booked():
