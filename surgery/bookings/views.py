@@ -140,9 +140,8 @@ def update_about(token: str):
     if not form.validate():
         return _manage_page(registration, token, form), 400
     about = form.about()
-    web.run(lambda: services.apply_about(registration, about))
-    flash("Your answers are saved.", "success")
-    _say_what_was_not_kept(about.unconsented())
+    if web.press(lambda: services.apply_about(registration, about), "Your answers are saved."):
+        _say_what_was_not_kept(about.unconsented())
     return redirect(url_for("bookings.manage", token=token), code=303)
 
 

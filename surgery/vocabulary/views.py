@@ -57,8 +57,8 @@ def set_active(kind: str, term_id: int):
     """Retire a term or bring it back."""
     term = db.get_or_404(_model(kind), term_id)
     active = request.form.get("active") == "1"
-    web.run(lambda: services.set_active(term, active))
-    flash(f"“{term.name}” is {'offered again' if active else 'no longer offered'}.", "success")
+    said = f"“{term.name}” is {'offered again' if active else 'no longer offered'}."
+    web.press(lambda: services.set_active(term, active), said)
     return redirect(url_for(".index"), code=303)
 
 
@@ -67,11 +67,11 @@ def set_lived_experience(term_id: int):
     """Say whether surgeons with this role tag bring lived experience, for the matching."""
     tag = db.get_or_404(RoleTag, term_id)
     means = request.form.get("means") == "1"
-    web.run(lambda: services.set_lived_experience(tag, means))
     if means:
-        flash(f"Surgeons tagged “{tag.name}” now count as bringing lived experience.", "success")
+        said = f"Surgeons tagged “{tag.name}” now count as bringing lived experience."
     else:
-        flash(f"“{tag.name}” no longer counts as lived experience in the matching.", "success")
+        said = f"“{tag.name}” no longer counts as lived experience in the matching."
+    web.press(lambda: services.set_lived_experience(tag, means), said)
     return redirect(url_for(".index"), code=303)
 
 
