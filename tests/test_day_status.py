@@ -67,6 +67,26 @@ def test_cancel_this_day_asks_first_saying_whom_it_emails(organiser_client, make
     assert queued() == before + 5
 
 
+def test_someone_booked_in_one_session_and_waiting_in_another_is_one_person_emailed(
+    organiser_client, make_event
+):
+    client = organiser_client
+    two = [
+        {"kind": "surgery", "title": "Surgery space", "capacity": 1},
+        {**ONE_PLACE[0], "hour_offset": 3},
+    ]
+    event = make_event(sessions=two)
+    first, second = event.sessions
+    book(client, event, "Ann", sessions=[first.id])
+    book(client, event, "Ben", sessions=[first.id, second.id])  # waits for the first
+    add_surgeon(client, event, "Sue", sessions=[first.id])
+
+    words = " ".join(client.get(f"/organise/events/{event.id}/cancel").text.split())
+
+    assert "3 people will be emailed:" in words  # Ann, Ben and Sue
+    assert "2 people booked" in words and "1 person on the waiting list" in words
+
+
 def test_publish_again_asks_first_and_a_day_nobody_booked_emails_nobody(
     organiser_client, make_event
 ):
