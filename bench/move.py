@@ -34,7 +34,7 @@ from surgery.events.models import Event, EventSession  # noqa: E402
 from surgery.extensions import db  # noqa: E402
 from surgery.mail.models import OutboxMessage  # noqa: E402
 from surgery.mail.outbox import CLAIM, send_due  # noqa: E402
-from tests.conftest import csrf_from  # noqa: E402
+from tests.conftest import csrf_from, guards_from  # noqa: E402
 from tests.test_outbox import seed_bookings  # noqa: E402
 
 ORGANISER = ("bench-organiser@example.org", "bench-organiser-password")
@@ -53,8 +53,10 @@ def move_form(client, event_id: int, session_id: int, hours: int) -> tuple[str, 
     start, end = event.local(session.starts_at), event.local(session.ends_at)
     start, end = start + dt.timedelta(hours=hours), end + dt.timedelta(hours=hours)
     edit = f"/organise/events/{event_id}/sessions/{session_id}/edit"
+    page = client.get(edit).text
     fields = {
-        "csrf_token": csrf_from(client.get(edit).text),
+        "csrf_token": csrf_from(page),
+        **guards_from(page),  # the version the form showed: an edit without it is refused
         "kind": session.kind,
         "title": session.title,
         "day": start.date().isoformat(),
