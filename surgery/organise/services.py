@@ -143,11 +143,31 @@ def people_of(event: Event, with_email: bool = False) -> lifecycle.People:
     return lifecycle.People(counts[CONFIRMED], counts[WAITLISTED], db.session.scalar(approved))
 
 
-def consequence(event: Event, action: str) -> tuple[lifecycle.EventChange, lifecycle.People]:
-    """What a change would do, for the page that asks first: the change, and how many people
-    of each audience it would email. Refused changes raise, as they would when made."""
+def consequence(event: Event, action: str) -> tuple[lifecycle.EventChange, lifecycle.People, int]:
+    """What a change would do, for the page that asks first: the change, how many people of
+    each audience it would email, and how many different people that is in all. Refused
+    changes raise, as they would when made."""
     change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
-    return change, change.emailed(people_of(event, with_email=True))
+    return change, change.emailed(people_of(event, with_email=True)), _told(event, change.tell)
+
+
+def _told(event: Event, tell: lifecycle.Audiences) -> int:
+    """How many different addresses a change emails: someone booked in one session and
+    waiting in another, or a surgeon also booked, is one person."""
+    statuses = [s for s, told in ((CONFIRMED, tell.confirmed), (WAITLISTED, tell.waiting)) if told]
+    emails = sa.select(sa.func.lower(Registration.email)).join(Booking.registration)
+    emails = emails.join(Booking.session).where(
+        EventSession.event_id == event.id,
+        Booking.status.in_(statuses),
+        sa.func.coalesce(Registration.email, "") != "",
+    )
+    found = set(db.session.scalars(emails)) if statuses else set()
+    if tell.surgeons:
+        surgeons = sa.select(sa.func.lower(Surgeon.email)).where(
+            Surgeon.event_id == event.id, Surgeon.status == APPROVED
+        )
+        found |= set(db.session.scalars(surgeons))
+    return len(found)
 
 
 @dataclass

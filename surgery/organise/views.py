@@ -139,7 +139,7 @@ def _ask_first(event_id: int, step: str):
         _change(event, ASKED[step])
         return redirect(url_for(".event", event_id=event.id), code=303)
     try:
-        change, emailed = services.consequence(event, ASKED[step])
+        change, emailed, total = services.consequence(event, ASKED[step])
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for(".event", event_id=event.id), code=303)
@@ -150,6 +150,7 @@ def _ask_first(event_id: int, step: str):
         action_url=url_for(STEPS[step], event_id=event.id),
         change=change,
         emailed=emailed,
+        total=total,
     )
 
 
