@@ -19,7 +19,7 @@ from surgery.events.models import CANCELLED, PUBLISHED, Event, EventSession
 from surgery.events.services import published_event
 from surgery.extensions import db
 from surgery.links import public_url
-from surgery.mail.notices import organiser_address
+from surgery.mail.compose import sender_address
 
 bp = Blueprint("feeds", __name__)
 RECENT = dt.timedelta(days=30)
@@ -80,7 +80,7 @@ def _session_entry(event: Event, session: EventSession) -> ical.Entry:
         description=event.access_info and f"Access: {event.access_info}",
         url=public_url("events.detail", event_id=event.id),
         cancelled=event.status == CANCELLED,
-        organiser=_organiser(event),
+        organiser=_organiser(),
     )
 
 
@@ -105,13 +105,15 @@ def _booking_entry(event: Event, booking) -> ical.Entry | None:
         location=_location(event),
         url=public_url("events.detail", event_id=event.id),  # never the private link
         cancelled=shown.cancelled,
-        organiser=_organiser(event),
+        organiser=_organiser(),
     )
 
 
-def _organiser(event: Event) -> ical.Person:
-    """Who organises the day: the address its invites come from."""
-    return ical.Person(organiser_address(event), current_app.config["SITE_NAME"])
+def _organiser() -> ical.Person:
+    """The ORGANIZER of the day's entries: the site's own address, as in the emailed invites
+    with the same UID (a calendar that sees another organiser for an entry may refuse the
+    update, or show it twice). Replies to the day's organiser go by the email's Reply-To."""
+    return ical.Person(sender_address(), current_app.config["SITE_NAME"])
 
 
 def _location(event: Event) -> str:

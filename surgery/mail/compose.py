@@ -42,6 +42,7 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime, curr
     payload = written_out(payload)
     if current is not None:  # the session's details as they are now; the words as queued
         payload |= {"session": current.session, "event": current.event}
+    payload["intro"] = _intro(payload, current)
     payload["checkin"] = _checkin(payload, current)
     sender = sender_address()
     template = f"email/{payload.get('template', 'notice')}"
@@ -87,6 +88,30 @@ def _invite_parts(payload: dict, current, now: dt.datetime) -> tuple[list, list]
         'Content-Disposition: attachment; filename="invite.ics"',
     )
     return [_part(content_type, encoded, "base64")], [attachment]
+
+
+def _intro(payload: dict, current) -> list[str]:
+    """The email's opening lines, true of things as they are now.
+
+    If the invite now says something other than what the message was written for (the day
+    was cancelled, or published again, before a resend or a late retry), its first line is
+    the wording of what the invite says now. The subject was written when it was queued and
+    stays on the row (the outbox lists it, and it names the message being sent again); the
+    body and the invite are what the person acts on, so they are what must be true. Whom a
+    surgeon will help, or an attendee will meet, is read now, as they may be told now.
+    """
+    intro = list(payload.get("intro") or [])
+    if current is None:
+        return intro
+    wrote_for, otherwise = payload.get("written_for"), payload.get("otherwise") or {}
+    if intro and payload.get("invite") and current.method != wrote_for:
+        key = "day_cancelled" if current.method == ical.CANCEL and current.day_cancelled else None
+        words = otherwise.get(key) or otherwise.get(current.method or "")
+        if words:
+            intro[0] = words
+    if payload.get("lines"):
+        intro += current.lines
+    return intro
 
 
 def _html(payload: dict, template: str) -> bytes:

@@ -43,6 +43,10 @@ class Now:
     entry: Entry
     session: dict  # title and when, for the email
     event: dict  # title, venue, address, access_info, id
+    # whom a surgeon will help, or whom an attendee will meet, as they may be told now: read
+    # at sending, never queued, so withdrawn consent or changed words are never sent again
+    lines: tuple[str, ...] = ()
+    day_cancelled: bool = False
 
     @property
     def confirmed(self) -> bool:
@@ -188,6 +192,8 @@ def _now(method: str | None, row, lines: list[str]) -> Now:
             "access_info": session.access_info,
             "id": row.event_id,
         },
+        lines=tuple(lines),
+        day_cancelled=row.day_status == DAY_CANCELLED,
     )
 
 

@@ -17,7 +17,6 @@ from surgery.bookings.models import Booking
 from surgery.database import utcnow
 from surgery.domain import invites
 from surgery.domain.ical import CANCEL, REQUEST
-from surgery.domain.visibility import sentence
 from surgery.links import public_url
 from surgery.mail import outbox
 from surgery.mail.current import when
@@ -196,6 +195,24 @@ WORDING |= {
 }
 
 
+# Words true of what the invite says when it is sent, if that is no longer what a message was
+# written for (its kind's METHOD): "Send again" or a late retry after a day was cancelled, or
+# published again, must not say "cancelled" over an invite that books, nor the other way round
+DAY_CANCELLED = "day_cancelled"
+OTHERWISE = {
+    "booking": {
+        REQUEST: WORDING[UPDATED][1],
+        CANCEL: WORDING[CANCELLED][1],
+        DAY_CANCELLED: WORDING[EVENT_CANCELLED][1],
+    },
+    "slot": {
+        REQUEST: WORDING[SURGEON_UPDATED][1],
+        CANCEL: WORDING[SURGEON_CANCELLED][1],
+        DAY_CANCELLED: WORDING[SURGEON_DAY_CANCELLED][1],
+    },
+}
+
+
 def notify(
     kind: str,
     bookings: list[Booking],
@@ -216,11 +233,10 @@ def notify(
                 Recipient(b.registration.email, b.registration.name, _link(b.registration)),
                 b.session,
                 ("booking", b),
-                [],
                 now,
                 stamp,
-                positions[b.id] if positions else position,
-                notes=notes,
+                notes,
+                position=positions[b.id] if positions else position,
             ),
         )
         for b in bookings
@@ -245,7 +261,7 @@ def notify_feedback(event, registrations) -> None:
     rows = []
     for registration in registrations:
         recipient = Recipient(registration.email, registration.name, None)
-        row = _message(FEEDBACK_REQUEST, recipient, None, None, [], now, stamp, event=event)
+        row = _message(FEEDBACK_REQUEST, recipient, None, None, now, stamp, event=event)
         row["payload"]["action"] = {
             "text": "Tell us what you learned",
             "endpoint": "day_reports.feedback",
@@ -260,11 +276,10 @@ def notify_surgeon(kind: str, surgeon, slots=None) -> None:
     now, stamp = utcnow(), int(time.time() * 1000)
     recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
     if slots is None:
-        rows = [_message(kind, recipient, None, None, [], now, stamp, event=surgeon.event)]
+        rows = [_message(kind, recipient, None, None, now, stamp, event=surgeon.event)]
     else:
         rows = [
-            _message(kind, recipient, slot.session, ("slot", slot), [], now, stamp)
-            for slot in slots
+            _message(kind, recipient, slot.session, ("slot", slot), now, stamp) for slot in slots
         ]
     outbox.add(rows)
 
@@ -274,11 +289,10 @@ def notify_matched_attendee(booking, surgeon) -> None:
     registration = booking.registration
     if not registration.email:
         return
-    lines = invites.meeting_lines(surgeon.name, [t.name for t in surgeon.topics], surgeon.bio)
     recipient = Recipient(registration.email, registration.name, _link(registration))
     now, stamp = utcnow(), int(time.time() * 1000)
     about = ("booking", booking)
-    row = _message(BOOKING_MATCHED, recipient, booking.session, about, lines, now, stamp)
+    row = _message(BOOKING_MATCHED, recipient, booking.session, about, now, stamp, lines=True)
     outbox.add([_with_checkin(BOOKING_MATCHED, registration, row)])
 
 
@@ -307,11 +321,11 @@ def notify_unmatched_surgeon(surgeon, slot, gone, bookings) -> None:
 
 
 def _tell_surgeon(kind, surgeon, slot, bookings, notes=()) -> None:
-    """A surgeon's updated invite for a slot, listing the people they will help."""
-    lines = [sentence(b.registration.seen_by_surgeon()) for b in bookings]
+    """A surgeon's updated invite for a slot, listing the people they will help (as they
+    may be seen when it is sent: surgery.mail.current)."""
     recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
     now, stamp = utcnow(), int(time.time() * 1000)
-    row = _message(kind, recipient, slot.session, ("slot", slot), lines, now, stamp, notes=notes)
+    row = _message(kind, recipient, slot.session, ("slot", slot), now, stamp, notes, lines=True)
     outbox.add([row])
 
 
@@ -320,9 +334,7 @@ def notify_link(registration) -> None:
     booked again with their address)."""
     recipient = Recipient(registration.email, registration.name, _link(registration))
     stamp = int(time.time() * 1000)
-    row = _message(
-        BOOKING_LINK, recipient, None, None, [], utcnow(), stamp, event=registration.event
-    )
+    row = _message(BOOKING_LINK, recipient, None, None, utcnow(), stamp, event=registration.event)
     outbox.add([row])
 
 
@@ -330,7 +342,7 @@ def notify_surgeon_link(surgeon) -> None:
     """Send a volunteer the private link of their page for a day."""
     recipient = Recipient(surgeon.email, surgeon.name, _link(surgeon, "surgeon"))
     stamp = int(time.time() * 1000)
-    row = _message(SURGEON_LINK, recipient, None, None, [], utcnow(), stamp, event=surgeon.event)
+    row = _message(SURGEON_LINK, recipient, None, None, utcnow(), stamp, event=surgeon.event)
     outbox.add([row])
 
 
@@ -344,26 +356,29 @@ class Recipient:
 
 
 def _message(
-    kind, recipient, session, about, lines, now, stamp, position=None, event=None, notes=()
+    kind, recipient, session, about, now, stamp, notes=(), position=None, event=None, lines=False
 ):
     """One outbox row: the wording of its kind, and the booking or slot it is about.
 
-    Lines and notes are said in the email as queued; the calendar is written when the email
-    is sent, from the booking or slot (`about`: ("booking", row) or ("slot", row)) as it
-    is then. Only a cancellation keeps its entry too: if its row is deleted before it goes
-    (a surgeon dropping a session), that entry is the last word on it.
+    Notes are said in the email as queued; the calendar is written when the email is sent,
+    from the booking or slot (`about`: ("booking", row) or ("slot", row)) as it is then, and
+    so are the lines naming whom a surgeon will help or an attendee will meet (`lines`).
+    Only a cancellation keeps its entry too: if its row is deleted before it goes (a surgeon
+    dropping a session), that entry is the last word on it.
     """
     subject, intro, method = WORDING[kind]
     event = session.event if session is not None else event
     first = session or min(event.sessions, key=lambda s: s.starts_at, default=None)
     day = format_day(event.local(first.starts_at)) if first is not None else ""
     words = {"session": session.title if session else "", "event": event.title, "day": day}
+    holder, row = about or (None, None)
     payload = {
         "stamp": stamp,
         "sender": {"name": current_app.config["SITE_NAME"]},  # the address is the site's
         "reply_to": event.organiser_email or "",
         "recipient": {"email": recipient.email, "name": recipient.name},
-        "intro": [intro.format(position=position), *notes, *lines],
+        "intro": [intro.format(position=position), *notes],
+        "lines": lines,
         "event": {
             "title": event.title,
             "venue": event.venue_name,
@@ -375,8 +390,9 @@ def _message(
         "manage": recipient.link,
         "invite": bool(method and session is not None),
         "calendar": None,
+        "written_for": method,
+        "otherwise": OTHERWISE.get(holder, {}) if method and session is not None else {},
     }
-    holder, row = about or (None, None)
     if method == CANCEL and row is not None:
         payload["calendar"] = _last_word(event, session, row)
     about_id = (holder, row.id) if row is not None else None
@@ -411,11 +427,6 @@ def _last_word(event, session, row) -> dict:
         "location": entry.location,
         "description": entry.description,
     }
-
-
-def organiser_address(event) -> str:
-    """The event's organiser address, or the site's (the organiser of a public feed)."""
-    return event.organiser_email or current_app.config["MAIL_DEFAULT_SENDER"]
 
 
 def _link(holder, kind: str = "booking") -> dict:

@@ -1,12 +1,13 @@
 """The organisers' view of the outbox: queued, sent and failed mail, and resending."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from surgery.auth.access import organiser_required
 from surgery.extensions import db
 from surgery.mail import outbox
 from surgery.mail.models import STATUSES, OutboxMessage
+from surgery.web import press
 
 bp = Blueprint("outbox", __name__, url_prefix="/organise/outbox")
 PAGE_SIZE = 200
@@ -49,7 +50,5 @@ def resend(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if message.status not in STATUSES:  # a look-up, not a message
         abort(404)
-    outbox.resend(message)
-    db.session.commit()
-    flash(f"Message to {message.to_address} queued again.", "success")
+    press(lambda: outbox.resend(message), f"Message to {message.to_address} queued again.")
     return redirect(url_for(".index", status=request.args.get("status", "")), code=303)
