@@ -172,6 +172,26 @@ def test_a_booking_in_a_session_that_is_over_cannot_be_cancelled(client, make_ev
     assert kinds_queued() == before
 
 
+def test_cancelling_all_leaves_a_session_that_is_over_as_it_was(client, make_event):
+    event = make_event(sessions=TWO_SURGERIES)
+    morning, afternoon = event.sessions
+    token = manage_token(book(client, event, "Sam", sessions=[morning.id, afternoon.id]))
+    move(morning, -dt.timedelta(hours=3))
+    manage = f"/bookings/{token}"
+
+    question = asked(client, manage, f"{manage}/cancel-all")
+    said = says(question, "Cancel your place in Afternoon surgery?")
+    assert "Morning surgery" not in said
+    confirm_form(client, manage, f"{manage}/cancel-all")
+
+    db.session.expire_all()
+    sam = db.session.scalars(sa.select(Registration).where(Registration.name == "Sam")).one()
+    assert {b.session.title: b.status for b in sam.bookings} == {
+        "Morning surgery": CONFIRMED,
+        "Afternoon surgery": "cancelled",
+    }
+
+
 def test_cancelling_on_a_cancelled_day_says_nobody_moves_up(client, make_event):
     event = make_event(sessions=ONE_PLACE)
     token = manage_token(book(client, event, "Sam"))

@@ -29,7 +29,7 @@ def cancelling_booking(booking: Booking) -> WhatHappens:
 
 def cancelling_own(registration: Registration, booking: Booking | None = None) -> WhatHappens:
     """What the person cancelling one of their sessions (or, with None, all) would do."""
-    bookings = [booking] if booking is not None else registration.active_bookings
+    bookings = [booking] if booking is not None else services.cancellable(registration)
     bookings = [b for b in bookings if b.status != CANCELLED]
     if not bookings:
         return asking.nothing_to_do("Cancel your booking?", "it is already cancelled.")

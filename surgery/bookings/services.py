@@ -264,13 +264,17 @@ def cancel(booking: Booking) -> list[Booking]:
 
 def cancel_all(registration: Registration) -> list[Booking]:
     """Cancel every booking of a registration; return who was promoted."""
-    active = registration.active_bookings
-    # sessions that are over keep their bookings; refused only if nothing else is left
-    to_cancel = [b for b in active if not is_over(b.session)] or active
     promoted = []
-    for booking in to_cancel:
+    for booking in cancellable(registration):
         promoted += cancel(booking)
     return promoted
+
+
+def cancellable(registration: Registration) -> list[Booking]:
+    """The bookings "Cancel all" cancels: sessions that are over keep theirs (all of them,
+    so the refusal is said, when nothing else is left)."""
+    active = registration.active_bookings
+    return [b for b in active if not is_over(b.session)] or active
 
 
 def is_over(session: EventSession) -> bool:
