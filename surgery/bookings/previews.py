@@ -29,7 +29,7 @@ def cancelling_booking(booking: Booking) -> WhatHappens:
 
 def cancelling_own(registration: Registration, booking: Booking | None = None) -> WhatHappens:
     """What the person cancelling one of their sessions (or, with None, all) would do."""
-    bookings = [booking] if booking is not None else registration.active_bookings
+    bookings = [booking] if booking is not None else services.cancellable(registration)
     bookings = [b for b in bookings if b.status != CANCELLED]
     if not bookings:
         return asking.nothing_to_do("Cancel your booking?", "it is already cancelled.")
@@ -44,6 +44,7 @@ def lost_place(booking: Booking) -> LostPlace:
         confirmed=booking.status == CONFIRMED,
         promoted=tuple(person(b.registration) for b in _would_move_up(booking)),
         surgeon=_surgeon_told(booking),
+        day_cancelled=booking.session.event.status == EVENT_CANCELLED,
     )
 
 
@@ -55,7 +56,11 @@ def person(registration: Registration) -> Person:
 def _would_move_up(booking: Booking) -> list[Booking]:
     """Who would take the places free once this booking is cancelled (as services.refill)."""
     session = booking.session
-    if session.capacity is None or session.event.status == EVENT_CANCELLED:
+    if (
+        session.capacity is None
+        or session.event.status == EVENT_CANCELLED
+        or services.is_over(session)
+    ):
         return []
     queue = [b for b in services.waiting_list(session.id) if b.id != booking.id]
     confirmed = state.places_by_session([session])[session.id].confirmed

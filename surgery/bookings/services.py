@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
-from surgery.database import by_token, lock_row, utcnow
+from surgery.database import by_token, utcnow
 from surgery.domain import bookable, capacity, lifecycle
 from surgery.domain.answers import Unconsented
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError, NotBookable, NotFound
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
 from surgery.events.models import Event, EventSession
+from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.mail import notices
 from surgery.matching import services as matching
@@ -82,7 +83,7 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     and nothing of it is shown: its owner is emailed their private link instead, from which
     they can add sessions. Only the same form sent again (a double click) reaches it.
     """
-    event = lock_row(Event, event_id)
+    event = lock_day(event_id)
     if event is None:
         raise NotFound("This surgery day is not open for booking.")
     lifecycle.open_for_booking(event.status)
@@ -233,7 +234,7 @@ def registration_for_token(token: str) -> Registration:
 def lock_event_of(registration: Registration) -> Event:
     """Take the event's lock before changing any of its bookings; return the event, and
     read the registration and its bookings again under the lock."""
-    event = lock_row(Event, registration.event_id)
+    event = lock_day(registration.event_id)
     db.session.refresh(registration)
     for booking in registration.bookings:
         db.session.refresh(booking)
@@ -245,8 +246,11 @@ def cancel(booking: Booking) -> list[Booking]:
 
     Cancelled already (a double press, or the organiser got there first): nothing is done."""
     event = lock_event_of(booking.registration)
+    over = is_over(booking.session)
     try:
-        change = lifecycle.change_booking(booking.status, lifecycle.CANCEL_BOOKING, event.status)
+        change = lifecycle.change_booking(
+            booking.status, lifecycle.CANCEL_BOOKING, event.status, over=over
+        )
     except lifecycle.AlreadyDone:
         return []
     if change.tell:
@@ -261,16 +265,28 @@ def cancel(booking: Booking) -> list[Booking]:
 def cancel_all(registration: Registration) -> list[Booking]:
     """Cancel every booking of a registration; return who was promoted."""
     promoted = []
-    for booking in registration.active_bookings:
+    for booking in cancellable(registration):
         promoted += cancel(booking)
     return promoted
+
+
+def cancellable(registration: Registration) -> list[Booking]:
+    """The bookings "Cancel all" cancels: sessions that are over keep theirs (all of them,
+    so the refusal is said, when nothing else is left)."""
+    active = registration.active_bookings
+    return [b for b in active if not is_over(b.session)] or active
+
+
+def is_over(session: EventSession) -> bool:
+    """True once a session has ended."""
+    return bookable.phase(session.starts_at, session.ends_at, utcnow()) == bookable.OVER
 
 
 def refill(session: EventSession) -> list[Booking]:
     """Promote the first in line into any free places (the event must be locked).
 
-    Nobody is promoted into a cancelled day (the domain refuses it): they would be invited
-    to something not happening. Its waiting list stays as it is, in order.
+    Nobody is promoted into a cancelled day or a session that is over (the domain refuses
+    it): they would be invited to something not happening. Its waiting list stays, in order.
     """
     if session.capacity is None:
         return []
@@ -278,9 +294,10 @@ def refill(session: EventSession) -> list[Booking]:
     confirmed, _ = _counts(session.id)
     ids = set(capacity.to_promote(session.capacity, confirmed, [b.id for b in queue]))
     promoted = [b for b in queue if b.id in ids]
+    over = is_over(session)  # a session that has started may still take someone on the day
     try:
         changes = [
-            lifecycle.change_booking(b.status, lifecycle.PROMOTE, session.event.status)
+            lifecycle.change_booking(b.status, lifecycle.PROMOTE, session.event.status, over=over)
             for b in promoted
         ]
     except DomainError:

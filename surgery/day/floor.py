@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
-from surgery.database import lock_row, utcnow
+from surgery.database import utcnow
 from surgery.day.models import HelpRecord
 from surgery.domain import attendance, floor, lifecycle
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import DomainError
 from surgery.events.models import SURGERY, Event, EventSession
+from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.matching.services import as_attendee, as_surgeon
 from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession
@@ -120,7 +121,7 @@ def _surgeons(session: EventSession) -> list[Surgeon]:
 
 def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord:
     """Start a pairing: the person is waiting, the surgeon is here and free."""
-    event = lock_row(Event, session.event_id)
+    event = lock_day(session.event_id)
     now = state(session)
     person = next((b for b in now.waiting if b.id == booking_id), None)
     surgeon = next((s for s in now.present if s.id == surgeon_id), None)
@@ -141,7 +142,7 @@ def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord
 
 def end(session: EventSession, record_id: int, back_in_queue: bool = False) -> HelpRecord:
     """End a pairing; the time it took is kept. back_in_queue: they need more help."""
-    event = lock_row(Event, session.event_id)
+    event = lock_day(session.event_id)
     record = db.session.get(HelpRecord, record_id, populate_existing=True)
     if record is None or record.session_id != session.id:
         raise DomainError("That pairing is not on this floor.")
@@ -164,7 +165,7 @@ def surgeon_arrived(surgeon: Surgeon) -> None:
 def surgeon_gone(surgeon: Surgeon) -> list[HelpRecord]:
     """A surgeon has left; a pairing they had in progress ends now, and the person they were
     helping goes back into the queue, their earlier wait counting. Returns those pairings."""
-    lock_row(Event, surgeon.event_id)
+    lock_day(surgeon.event_id)
     db.session.refresh(surgeon)
     now = utcnow()
     surgeon.left_at = now

@@ -17,6 +17,7 @@ from surgery.domain.errors import DomainError
 from surgery.domain.tokens import hash_token, manage_token, new_form_key, normalise_checkin_code
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
+from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.mail import notices
 from surgery.organise.create_once import create_once
@@ -35,8 +36,10 @@ def door_may_open(event: Event, now: dt.datetime | None = None) -> bool:
     return first - DOOR_WINDOW <= now <= last + DOOR_WINDOW
 
 
-def people(event: Event, search: str = "") -> list[Registration]:
-    """Everyone expected (an active booking) or already here, by name; search narrows it."""
+def people(event: Event, search: str = "", fresh: bool = False) -> list[Registration]:
+    """Everyone expected (an active booking) or already here, by name; search narrows it.
+
+    fresh: read again what this transaction loaded before (after taking the day's lock)."""
     active = sa.select(Booking.registration_id).where(Booking.status != CANCELLED)
     query = (
         sa.select(Registration)
@@ -49,7 +52,7 @@ def people(event: Event, search: str = "") -> list[Registration]:
     )
     if search.strip():
         query = query.where(Registration.name.ilike(f"%{door.escape_like(search.strip())}%", "\\"))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.execution_options(populate_existing=fresh)))
 
 
 def check_in(registration: Registration) -> None:
@@ -102,9 +105,11 @@ def mark_attendance(
     The form says who it showed and who it showed as arrived; a box left as it was shown
     changes nothing, so someone checked in at the door while the form was open is not
     un-checked, nor an undone check-in made again. Returns how many of this event's people came.
+    Decided under the day's lock, on people read again under it.
     """
+    lock_row(Event, event.id)
     came = 0
-    for registration in people(event):
+    for registration in people(event, fresh=True):
         if registration.id in shown_ids:
             ticked, was = registration.id in arrived_ids, registration.id in was_here_ids
             if ticked and not was:
@@ -130,7 +135,7 @@ def register_walk_in(
 ) -> Registration:
     """Register and check in someone at the door, into the surgery session even if full;
     the same form sent twice (a double tap) registers them once."""
-    event = lock_row(Event, event_id)
+    event = lock_day(event_id)
     if event is None or not event.is_published:
         raise DomainError("This surgery day is not running.")
     made = create_once(Registration, create_key, lambda: _walk_in(event, walk_in, secret))

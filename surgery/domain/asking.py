@@ -81,6 +81,7 @@ class LostPlace:
     confirmed: bool  # held a place; False: was on the waiting list
     promoted: tuple[Person, ...] = ()  # first in line, who would get the place
     surgeon: Person | None = None  # was told they would help the holder
+    day_cancelled: bool = False  # nobody moves up on a cancelled day
 
     @property
     def told(self) -> list[Person]:
@@ -139,11 +140,11 @@ def cancelling_own(places: Sequence[LostPlace]) -> WhatHappens:
 def _promoted(place: LostPlace, named: bool) -> list[str]:
     """Who moves up from the waiting list into the place, and whether they are told."""
     if not place.promoted:
-        return (
-            ["Nobody is waiting for the place, so it will be free for someone to book."]
-            if place.confirmed
-            else []
-        )
+        if not place.confirmed:
+            return []
+        if place.day_cancelled:
+            return ["This day is cancelled, so nobody moves up; the waiting list is kept."]
+        return ["Nobody is waiting for the place, so it will be free for someone to book."]
     n = len(place.promoted)
     who = f" ({names([p.name for p in place.promoted])})" if named else ""
     gets = "the places" if n > 1 else ("the place" if named else "your place")

@@ -134,8 +134,11 @@ class BookingChange:
     frees_place: bool = False
 
 
-def change_booking(status: str | None, action: str, day: str, full: bool = False):
-    """Book, promote, cancel or move up a booking in this status on a day in this status."""
+def change_booking(
+    status: str | None, action: str, day: str, full: bool = False, over: bool = False
+):
+    """Book, promote, cancel or move up a booking in this status on a day in this status;
+    over: the booking's session has ended."""
     if action == BOOK:
         return _book(status, day, full)
     if action == PROMOTE:
@@ -143,10 +146,14 @@ def change_booking(status: str | None, action: str, day: str, full: bool = False
             raise DomainError("Only someone on the waiting list can be given a place.")
         if day == CANCELLED:  # they would be invited to a day that is not happening
             raise DomainError("Nobody is given a place on a cancelled day.")
+        if over:  # "a place came up" for something that has ended
+            raise DomainError("Nobody is given a place in a session that is over.")
         return BookingChange(B_CONFIRMED, PROMOTED)
     if action == CANCEL_BOOKING:
         if status == B_CANCELLED:
             raise AlreadyDone("This booking is already cancelled.")
+        if over:  # the record of who was booked stays as it was on the day
+            raise DomainError("This session is over, so it can no longer be cancelled.")
         if status == B_CONFIRMED:
             return BookingChange(B_CANCELLED, BOOKING_CANCELLED, frees_place=True)
         if status == B_WAITLISTED:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from surgery.database import utcnow
+from surgery.database import lock_row, utcnow
 from surgery.domain.times import local_to_utc
 from surgery.events.models import DRAFT, PUBLISHED, Event, EventSession
 from surgery.extensions import db
@@ -84,4 +84,19 @@ def published_event(event_id: int) -> Event | None:
     event = db.session.get(Event, event_id)
     if event is None or event.status == DRAFT:
         return None
+    return event
+
+
+def lock_day(event_id: int) -> Event | None:
+    """Take a day's lock, then read the day and its sessions again under it.
+
+    Places are decided on a session's capacity: one loaded before the lock (by the page)
+    may hold what another transaction has changed since, and would overbook.
+    """
+    event = lock_row(Event, event_id)
+    if event is None:
+        return None
+    query = sa.select(EventSession).where(EventSession.event_id == event_id)
+    db.session.scalars(query.execution_options(populate_existing=True)).all()
+    db.session.expire(event, ["sessions"])  # and sessions added meanwhile
     return event

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
-from surgery.database import lock_row, utcnow
+from surgery.database import utcnow
 from surgery.domain import lifecycle, matching
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.errors import DomainError
-from surgery.events.models import Event, EventSession
+from surgery.events.models import EventSession
+from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.mail import notices
 from surgery.matching.models import ACCEPTED, LOCKED, Match
@@ -117,7 +118,7 @@ def as_surgeon(surgeon: Surgeon) -> matching.Surgeon:
 
 def lock(session: EventSession, booking_id: int, surgeon_id: int) -> Match:
     """Fix a pair (a suggestion, or one chosen by hand) so matching again keeps it."""
-    lock_row(Event, session.event_id)
+    lock_day(session.event_id)
     return _lock(plan_people(session), booking_id, surgeon_id)
 
 
@@ -151,7 +152,7 @@ def _pair_of(booking_id: int) -> Match | None:
 
 def unlock(session: EventSession, match_id: int) -> None:
     """Let matching decide this pair again; accepted pairs stay, as both were told."""
-    event = lock_row(Event, session.event_id)
+    event = lock_day(session.event_id)
     match = db.session.get(Match, match_id, populate_existing=True)
     if match is not None and match.session_id != session.id:
         match = None
@@ -163,7 +164,7 @@ def unlock(session: EventSession, match_id: int) -> None:
 
 def accept(session: EventSession, pairs: list[tuple[int, int]]) -> list[Match]:
     """Accept pairs: lock each, mark it accepted, and send both people updated invites."""
-    event = lock_row(Event, session.event_id)
+    event = lock_day(session.event_id)
     people = plan_people(session)
     accepted = []
     for booking_id, surgeon_id in pairs:
@@ -208,7 +209,7 @@ def release_surgeon(surgeon: Surgeon, session_id: int) -> None:
     Attendees who were told who they would meet hear that their surgeon cannot come, with
     a newer invite that no longer names them.
     """
-    event = lock_row(Event, surgeon.event_id)
+    event = lock_day(surgeon.event_id)
     query = sa.select(Match).where(Match.surgeon_id == surgeon.id, Match.session_id == session_id)
     pairs = list(db.session.scalars(query.order_by(Match.id)))
     told = []

@@ -18,6 +18,7 @@ from surgery.domain.errors import DomainError
 from surgery.domain.session_changes import Booked, check_version
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import PUBLISHED, Event, EventSession
+from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.mail import notices
 from surgery.organise.create_once import create_once
@@ -101,7 +102,7 @@ def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.E
     publishing it again puts everyone back, and any place freed meanwhile is filled.
     asked=False (a plain Publish button): refused if it would email anyone after all.
     """
-    event = lock_row(Event, event_id)
+    event = lock_day(event_id)
     if event is None:
         raise DomainError("That surgery day no longer exists.")
     change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
@@ -189,7 +190,7 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
     Refused: a form that showed an older version, fewer places than people booked, open
     space with people booked, a session outside its day. People are told what changed.
     """
-    lock_row(Event, event.id)
+    lock_day(event.id)
     if session is None:
         return create_once(EventSession, data.create_key, lambda: _new_session(event, data))[0]
     session = fresh(session)

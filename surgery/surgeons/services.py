@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Registration
-from surgery.database import by_token, lock_row, utcnow
+from surgery.database import by_token, utcnow
 from surgery.domain import bookable, volunteering
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.lifecycle import AlreadyDone
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import SURGERY, Event, EventSession
+from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.mail import notices
 from surgery.matching import services as matching
@@ -58,7 +59,7 @@ def volunteer(
     event_id: int, details: SurgeonDetails, form_key: str, secret: str, by_organiser=False
 ) -> VolunteerOutcome:
     """Sign someone up as a surgeon for an event; an organiser's addition is approved at once."""
-    event = lock_row(Event, event_id)
+    event = lock_day(event_id)
     if event is None or (not by_organiser and not event.is_published):
         raise NotFound("This surgery day is not taking volunteers.")
     _refuse_if_cancelled(event, "it is not taking surgeons")
@@ -84,7 +85,7 @@ def volunteer(
     surgeon.token_seed, surgeon.token_hash = form_key, hash_token(token)
     surgeon.added_by_organiser = by_organiser
     surgeon.status = PENDING
-    apply_details(surgeon, details)
+    _store(surgeon, details, own_page=not by_organiser)
     if by_organiser:
         approve(surgeon)
     else:
@@ -94,10 +95,22 @@ def volunteer(
 
 
 def apply_details(surgeon: Surgeon, details: SurgeonDetails) -> None:
-    """Store a surgeon's answers; role tags only with consent; invites follow availability."""
+    """The surgeon's own page: the same rules as volunteering, decided under the lock."""
+    _store(surgeon, details, own_page=True)
+
+
+def _store(surgeon: Surgeon, details: SurgeonDetails, own_page: bool) -> None:
+    """Store a surgeon's answers; role tags only with consent; invites follow availability.
+
+    own_page: the surgeon (not an organiser) chose, so no session that has started is
+    added, and someone who withdrew meanwhile changes nothing."""
     with db.session.no_autoflush:  # a new surgeon is stored once it is filled in
-        lock_row(Event, surgeon.event_id)  # before any invite or pair changes, as when booking
+        lock_day(surgeon.event_id)  # before any invite or pair changes, as when booking
     _read_status_again(surgeon)
+    if own_page:
+        if surgeon.status == WITHDRAWN:
+            raise DomainError("You have withdrawn, so there is nothing to change.")
+        _refuse_started(surgeon.event, set(details.session_ids) - surgeon.session_ids)
     surgeon.name = details.name.strip()
     surgeon.bio = details.bio.strip()
     surgeon.capacity = details.capacity
@@ -139,12 +152,24 @@ def _read_status_again(surgeon: Surgeon) -> None:
         db.session.refresh(surgeon, ["status"])
 
 
+def _read_again(surgeon: Surgeon) -> None:
+    """Read a stored surgeon and their sessions again under the day's lock: an invite for a
+    session they dropped meanwhile would point at a row that is gone."""
+    state = sa.inspect(surgeon)
+    if not state.persistent or state.modified:  # this change is filling them in
+        return
+    db.session.refresh(surgeon)
+    slots = sa.select(SurgeonSession).where(SurgeonSession.surgeon_id == surgeon.id)
+    db.session.scalars(slots.execution_options(populate_existing=True)).all()
+    db.session.expire(surgeon, ["availability"])
+
+
 def approve(surgeon: Surgeon) -> None:
     """Approve a volunteer: they get an invite for each session they can do.
 
     Approved already (a double press, or another organiser): nothing is sent again."""
-    event = lock_row(Event, surgeon.event_id)
-    _read_status_again(surgeon)
+    event = lock_day(surgeon.event_id)
+    _read_again(surgeon)
     try:
         change = volunteering.change_surgeon(surgeon.status, volunteering.APPROVE, event.status)
     except AlreadyDone:
@@ -190,7 +215,7 @@ def _stand_down(surgeon: Surgeon, action: str) -> None:
 
     Nothing is done if they had already left (a double press, or a decline after they
     withdrew): nobody is told twice."""
-    event = lock_row(Event, surgeon.event_id)  # before any invite or pair changes
+    event = lock_day(surgeon.event_id)  # before any invite or pair changes
     db.session.refresh(surgeon)
     try:
         change = volunteering.change_surgeon(surgeon.status, action, event.status)

@@ -165,3 +165,10 @@ def test_accepting_pairs_tells_each_person_once_and_is_not_a_red_button():
     assert what.emailed_count == 3
     assert not what.undoes
     assert asking.accepting_pairs([]).yes is None
+
+
+def test_a_place_lost_on_a_cancelled_day_says_nobody_moves_up():
+    what = asking.cancelling_own([LostPlace("Workshop", SAM, True, day_cancelled=True)])
+
+    assert "This day is cancelled, so nobody moves up; the waiting list is kept." in what.happens
+    assert not any("free for someone to book" in line for line in what.happens)

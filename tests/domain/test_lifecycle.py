@@ -210,3 +210,17 @@ def test_the_rules_import_no_flask_or_database():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert imported <= {"dataclasses", "surgery.domain.errors"}, imported
+
+
+def test_a_booking_in_a_session_that_is_over_is_neither_cancelled_nor_given_a_place():
+    with pytest.raises(DomainError, match="^This session is over, so it can no longer be "):
+        life.change_booking(life.B_CONFIRMED, life.CANCEL_BOOKING, PUBLISHED, over=True)
+    with pytest.raises(DomainError, match="^This session is over, so it can no longer be "):
+        life.change_booking(life.B_WAITLISTED, life.CANCEL_BOOKING, PUBLISHED, over=True)
+    with pytest.raises(DomainError, match="^Nobody is given a place in a session that is over"):
+        life.change_booking(life.B_WAITLISTED, life.PROMOTE, PUBLISHED, over=True)
+    with pytest.raises(AlreadyDone):  # a double press still does nothing quietly
+        life.change_booking(life.B_CANCELLED, life.CANCEL_BOOKING, PUBLISHED, over=True)
+    # a session still running may take someone on the day
+    promoted = life.change_booking(life.B_WAITLISTED, life.PROMOTE, PUBLISHED, over=False)
+    assert promoted.status == life.B_CONFIRMED
