@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from surgery.feeds.views import bp as feeds_bp
     from surgery.mail.views import bp as outbox_bp
     from surgery.matching.views import bp as matching_bp
+    from surgery.organise.download_views import bp as downloads_bp
     from surgery.organise.views import bp as organise_bp
     from surgery.surgeons.organiser_views import bp as surgeon_admin_bp
     from surgery.surgeons.views import bp as surgeons_bp
@@ -71,7 +72,8 @@ def register_blueprints(app: Flask) -> None:
 
     public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp)
     accounts = (auth_bp, passwords_bp)
-    organisers = (organise_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp, matching_bp)
+    organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
+    organisers += (matching_bp,)
     on_the_day = (checkin_bp, floor_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)

@@ -1,7 +1,5 @@
 """Organisers' changes to events and sessions, and what they see of bookings."""
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 
@@ -12,7 +10,6 @@ from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
 from surgery.database import fresh, lock_row
 from surgery.domain import lifecycle
-from surgery.domain.access import labels as access_labels
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.domain.session_changes import Booked, check_version
@@ -261,56 +258,6 @@ def _active_registrations(event: Event) -> list[Registration]:
             .order_by(Registration.id)
         )
     )
-
-
-CSV_HEADER = [
-    "Name", "Email", "Session", "Starts", "Status", "Waiting position",
-    "Role tags", "Topics", "Help wanted", "Access needs", "Other access needs", "Booked at",
-]  # fmt: skip
-
-
-def bookings_csv(event: Event) -> str:
-    """Every confirmed and waiting booking of an event, one row each."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for view in event_overview(event):
-        for position, booking in _numbered(view):
-            writer.writerow(_csv_row(event, view.session, booking, position))
-    return out.getvalue()
-
-
-def _numbered(view: SessionView):
-    """Confirmed bookings without a position, then the waiting list numbered from 1."""
-    yield from ((None, b) for b in view.confirmed)
-    yield from enumerate(view.waiting, start=1)
-
-
-def _csv_row(event: Event, session: EventSession, booking: Booking, position) -> list:
-    """One booking as spreadsheet cells; formula-like text is defused."""
-    r = booking.registration
-    cells = [
-        r.name,
-        r.email or "",
-        session.title,
-        event.local(session.starts_at).strftime("%Y-%m-%d %H:%M"),
-        booking.status,
-        position or "",
-        "; ".join(t.name for t in r.role_tags),
-        "; ".join(t.name for t in r.topics),
-        r.help_text,
-        "; ".join(access_labels(r.access_needs)),
-        r.access_other,
-        booking.created_at.isoformat(timespec="seconds"),
-    ]
-    return [_defuse(c) for c in cells]
-
-
-def _defuse(cell):
-    """Stop a spreadsheet from running text that starts like a formula."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
 
 
 def booking_of_event(event: Event, booking_id: int) -> Booking | None:

@@ -1,6 +1,6 @@
 """Organiser pages; every one needs a signed-in organiser."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from surgery import web
 from surgery.auth.access import organiser_required
@@ -37,7 +37,7 @@ def require_login():
 # GET,POST  /organise/events/<id>/sessions/<sid>/edit       edit_session
 # POST      /organise/events/<id>/bookings/<bid>/cancel     cancel_booking
 # POST      /organise/events/<id>/bookings/<bid>/move-up    move_up
-# GET       /organise/events/<id>/bookings.csv              bookings_csv
+# (the bookings spreadsheet and the needs sheet: surgery/organise/download_views.py)
 
 
 @bp.get("/")
@@ -263,17 +263,6 @@ def move_up(event_id: int, booking_id: int):
         f"{booking.registration.name} moved up the waiting list.",
     )
     return redirect(url_for(".event", event_id=event_id), code=303)
-
-
-@bp.get("/events/<int:event_id>/bookings.csv")
-def bookings_csv(event_id: int):
-    """Download an event's bookings as a spreadsheet."""
-    event = _event_or_404(event_id)
-    return Response(
-        services.bookings_csv(event),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="event-{event.id}-bookings.csv"'},
-    )
 
 
 def _event_or_404(event_id: int) -> Event:

@@ -126,6 +126,15 @@ def test_organiser_pages(page, base_url, seed, axe_script):
     screenshot(page, "organiser-event-desktop")
     assert_accessible(page, axe_script, "the organiser's event page")
 
+    page.get_by_role("link", name="Access needs for the venue").click()
+    sheet = page.get_by_role("table", name="People needing each kind of access, by session")
+    full = sheet.get_by_role("row", name=re.compile("Staying safe online"))
+    expect(full.get_by_role("cell")).to_have_text(["1", "0", "0", "0", "0"])
+    expect(page.get_by_text("Priya")).to_have_count(0)
+    assert_accessible(page, axe_script, "the venue's needs sheet")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name=re.compile("^Back to"))).to_be_hidden()
+
 
 def test_front_page_on_a_phone(phone_page, base_url, seed, axe_script):
     page = phone_page
