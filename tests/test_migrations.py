@@ -109,3 +109,39 @@ def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid
             sa.select(OutboxMessage.booking_id, OutboxMessage.slot_id).order_by(OutboxMessage.id)
         ).all()
         assert linked == [(booking.id, None), (None, None), (None, None)]
+
+
+def insert(table: str, **values) -> int:
+    """A row written with only the columns given, as an older schema holds it; its id."""
+    typed = [sa.column(n, UTCDateTime) if n.endswith("_at") else sa.column(n) for n in values]
+    rows = sa.table(table, sa.column("id"), *typed)
+    return db.session.execute(sa.insert(rows).values(values).returning(rows.c.id)).scalar_one()
+
+
+def test_upgrading_keeps_every_session_and_booking(live_database):
+    """SQLite rebuilds a table to change a column; with foreign keys enforced, dropping the
+    old table would take every row that refers to it (sessions, bookings) with it."""
+    with app_on(live_database):
+        upgrade(revision="0009")
+        now = utcnow()
+        event_id = old_event()
+        session_id = insert("event_session", event_id=event_id, kind=SURGERY, title="Surgery",
+                            starts_at=now, ends_at=now, capacity=5, ical_uid="s@x",
+                            ical_sequence=0, created_at=now)  # fmt: skip
+        registration_id = insert("registration", event_id=event_id, name="Sam", help_text="",
+                                 access_needs="[]", access_other="", consent_sensitive=False,
+                                 share_with_surgeon=False, wants_lived_experience=False,
+                                 languages="[]", token_seed="s", token_hash="h",
+                                 is_walk_in=False, checkin_code="ABCD2345",
+                                 created_at=now, updated_at=now)  # fmt: skip
+        insert("booking", registration_id=registration_id, session_id=session_id,
+               status="confirmed", queue_key=0, ical_uid="b@x", ical_sequence=0,
+               created_at=now, updated_at=now)  # fmt: skip
+        db.session.commit()
+
+        upgrade()
+
+        db.session.remove()
+        kept = [db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(t)))
+                for t in ("event", "event_session", "registration", "booking")]  # fmt: skip
+        assert kept == [1, 1, 1, 1]
