@@ -58,11 +58,14 @@ def test_pressing_shift_three_times_leaves(page, base_url, seed):
     assert page.locator("body").inner_text() == "neutral"
 
 
-def test_shift_twice_stays(page, base_url, seed):
+def test_shift_twice_or_with_other_keys_stays(page, base_url, seed):
     page.goto(f"{base_url}/events/{seed.event_id}")
     page.keyboard.press("Shift")
     page.keyboard.press("Shift")
     page.keyboard.type("a")
+    page.keyboard.press("Shift")
+    for _ in range(4):  # moving back through the page is not asking to leave
+        page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("heading", level=1)).to_have_text(seed.event_title)
     assert page.url == f"{base_url}/events/{seed.event_id}"
 
