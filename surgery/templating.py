@@ -7,6 +7,9 @@ from flask import Flask
 from surgery.domain.access import labels as access_labels
 from surgery.links import public_url
 
+# where "Exit this page" goes: a busy, neutral site that says nothing about where you were
+EXIT_URL = "https://www.bbc.co.uk/weather"
+
 
 def register(app: Flask) -> None:
     """Make the helpers available in every template."""
@@ -15,6 +18,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["access_labels"] = access_labels
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["public_url"] = public_url  # links to keep or share: PUBLIC_BASE_URL
+    app.jinja_env.globals["exit_url"] = EXIT_URL
 
 
 def format_day(moment: dt.datetime) -> str:

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from surgery.bookings.models import Booking, Registration
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
-from surgery.events.models import SURGERY, Event, EventSession
+from surgery.events.models import SURGERY, EventSession
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from tests.test_outbox import app_on
@@ -90,15 +90,17 @@ def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid
     with app_on(live_database):
         upgrade(revision="0012")
         start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
-        event = Event(title="Leeds surgery", venue_name="Library", city="Leeds")
-        session = EventSession(event=event, kind=SURGERY, title="Surgery space",
+        event_id = old_event()  # the model has columns the schema of 0012 does not
+        session = EventSession(event_id=event_id, kind=SURGERY, title="Surgery space",
                                starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
-        registration = Registration(event=event, name="Sam", email="sam@example.org",
+        registration = Registration(event_id=event_id, name="Sam", email="sam@example.org",
                                     token_seed="s", token_hash="h")  # fmt: skip
         booking = Booking(registration=registration, session=session, status="confirmed")
-        db.session.add_all([event, booking])
+        db.session.add(booking)
+        db.session.flush()
+        booking_id, uid = booking.id, booking.ical_uid  # read before the rows expire
         db.session.commit()
-        calendar = {"method": "REQUEST", "uid": booking.ical_uid, "sequence": 0}
+        calendar = {"method": "REQUEST", "uid": uid, "sequence": 0}
         queue_as_before(payload={"calendar": calendar})
         queue_as_before(payload={"calendar": {**calendar, "uid": "gone@social-media-surgery"}})
         queue_as_before(payload={"calendar": None})
@@ -108,7 +110,23 @@ def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid
         linked = db.session.execute(
             sa.select(OutboxMessage.booking_id, OutboxMessage.slot_id).order_by(OutboxMessage.id)
         ).all()
-        assert linked == [(booking.id, None), (None, None), (None, None)]
+        assert linked == [(booking_id, None), (None, None), (None, None)]
+
+
+def test_neutral_wording_is_added_off_and_keeps_every_session(live_database):
+    with app_on(live_database):
+        upgrade(revision="0013")
+        start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
+        event_id = old_event()
+        db.session.add(EventSession(event_id=event_id, kind=SURGERY, title="Surgery space",
+                                    starts_at=start, ends_at=start + dt.timedelta(hours=2)))  # fmt: skip
+        db.session.commit()
+
+        upgrade()
+
+        sessions = db.session.execute(sa.text("SELECT event_id FROM event_session")).all()
+        assert sessions == [(event_id,)]  # not dropped with a copied event table
+        assert db.session.execute(sa.text("SELECT discreet FROM event")).scalar_one() in (0, False)
 
 
 def insert(table: str, **values) -> int:

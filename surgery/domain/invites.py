@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from surgery.domain.capacity import CANCELLED, CONFIRMED
+from surgery.domain.discreet import titled
 from surgery.domain.ical import CANCEL, REQUEST, Entry
 
 
@@ -44,6 +45,8 @@ class Session:
     venue: str = ""
     address: str = ""
     access_info: str = ""
+    discreet: bool = False  # the day asked for neutral calendar titles
+    timezone: str = "UTC"
 
 
 def entry(session: Session, uid: str, sequence: int, lines=(), url: str = "") -> Entry:
@@ -58,7 +61,12 @@ def entry(session: Session, uid: str, sequence: int, lines=(), url: str = "") ->
     return Entry(
         uid=uid,
         sequence=sequence,
-        summary=f"{session.title} – {session.event_title}",
+        summary=titled(
+            f"{session.title} – {session.event_title}",
+            session.discreet,
+            session.starts_at,
+            session.timezone,
+        ),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         location=", ".join(p for p in (session.venue, session.address) if p),

@@ -34,6 +34,8 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
     status: Mapped[str] = mapped_column(sa.String(16), default=DRAFT, index=True)
     organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # email subjects and calendar titles say only "Drop-in session, Saturday 10am"
+    discreet: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # raised by each organiser save that changes a field of the edit form (see form_guards);

@@ -15,6 +15,7 @@ from werkzeug.http import is_resource_modified
 from surgery.bookings.views import registration_or_404
 from surgery.database import utcnow
 from surgery.domain import feeds, ical
+from surgery.domain.discreet import titled
 from surgery.events.models import CANCELLED, PUBLISHED, Event, EventSession
 from surgery.events.services import published_event
 from surgery.extensions import db
@@ -53,7 +54,7 @@ def one_event(event_id: int):
         abort(404)
     entries = [_session_entry(event, s) for s in event.sessions]
     changed = [event.updated_at] + [s.updated_at for s in event.sessions]
-    return _serve(entries, event.title, f"event-{event.id}", changed)
+    return _serve(entries, _name(event), f"event-{event.id}", changed)
 
 
 @bp.get("/bookings/<token>/calendar.ics")
@@ -65,7 +66,7 @@ def my_bookings(token: str):
     entries = [e for e in (_booking_entry(event, b) for b in registration.bookings) if e]
     changed = [event.updated_at]
     changed += [t for b in registration.bookings for t in (b.updated_at, b.session.updated_at)]
-    return _serve(entries, event.title, "my-bookings", changed, private=True)
+    return _serve(entries, _name(event), "my-bookings", changed, private=True)
 
 
 def _session_entry(event: Event, session: EventSession) -> ical.Entry:
@@ -73,7 +74,7 @@ def _session_entry(event: Event, session: EventSession) -> ical.Entry:
     return ical.Entry(
         uid=session.ical_uid,
         sequence=session.ical_sequence,
-        summary=f"{session.title} – {event.title}",
+        summary=_summary(event, session),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         location=_location(event),
@@ -99,7 +100,7 @@ def _booking_entry(event: Event, booking) -> ical.Entry | None:
     return ical.Entry(
         uid=booking.ical_uid,
         sequence=shown.sequence,
-        summary=f"{session.title} – {event.title}",
+        summary=_summary(event, session),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         location=_location(event),
@@ -114,6 +115,17 @@ def _organiser() -> ical.Person:
     with the same UID (a calendar that sees another organiser for an entry may refuse the
     update, or show it twice). Replies to the day's organiser go by the email's Reply-To."""
     return ical.Person(sender_address(), current_app.config["SITE_NAME"])
+
+
+def _summary(event: Event, session: EventSession) -> str:
+    """An entry's title: what and which day, or only when for a day that asked discretion."""
+    plain = f"{session.title} – {event.title}"
+    return titled(plain, event.discreet, session.starts_at, event.timezone)
+
+
+def _name(event: Event) -> str:
+    """A one-day feed's name: the day's title, or only when for a discreet day."""
+    return titled(event.title, event.discreet, event.starts_at, event.timezone)
 
 
 def _location(event: Event) -> str:

@@ -68,6 +68,7 @@ SESSION_COLUMNS = (
     Event.access_info,
     Event.status.label("day_status"),
     Event.timezone,
+    Event.discreet,
 )
 
 
@@ -179,6 +180,8 @@ def _now(method: str | None, row, lines: list[str]) -> Now:
         venue=row.venue_name,
         address=row.venue_address or "",
         access_info=row.access_info or "",
+        discreet=row.discreet,
+        timezone=row.timezone,
     )
     url = public_url("events.detail", event_id=row.event_id)  # public: calendars are shared
     return Now(

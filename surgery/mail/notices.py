@@ -16,6 +16,7 @@ from flask import current_app
 from surgery.bookings.models import Booking
 from surgery.database import utcnow
 from surgery.domain import invites
+from surgery.domain.discreet import titled
 from surgery.domain.ical import CANCEL, REQUEST
 from surgery.links import public_url
 from surgery.mail import outbox
@@ -396,7 +397,9 @@ def _message(
     if method == CANCEL and row is not None:
         payload["calendar"] = _last_word(event, session, row)
     about_id = (holder, row.id) if row is not None else None
-    return new_message(kind, recipient.email, subject.format(**words), payload, now, about=about_id)
+    starts = first.starts_at if first is not None else None
+    subject = titled(subject.format(**words), event.discreet, starts, event.timezone)
+    return new_message(kind, recipient.email, subject, payload, now, about=about_id)
 
 
 def _when(event, session) -> str:
@@ -415,6 +418,8 @@ def _last_word(event, session, row) -> dict:
         venue=event.venue_name,
         address=event.venue_address,
         access_info=event.access_info,
+        discreet=event.discreet,
+        timezone=event.timezone,
     )
     entry = invites.entry(place, row.ical_uid, row.ical_sequence)
     return {

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     IntegerField,
@@ -55,6 +56,12 @@ class EventForm(Guarded, Form):
             Optional(),
             MailableEmail("Enter an email address like name@example.org."),
         ],
+    )
+
+    discreet = BooleanField(
+        "Use neutral wording in email subjects and calendar titles",
+        description='They say only "Drop-in session, Saturday 10am", so a lock screen or a '
+        "shared calendar shows nothing about the day.",
     )
 
     def validate_timezone(self, field) -> None:

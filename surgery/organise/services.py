@@ -62,6 +62,7 @@ def save_event(
     check_version(event.version, version)
     told, zone = event_told(event), event.timezone
     values = {name: (data.get(name) or "").strip() for name in EVENT_FIELDS}
+    values["discreet"] = bool(data.get("discreet"))
     if any(getattr(event, name) != value for name, value in values.items()):
         event.version += 1
     for name, value in values.items():
@@ -83,6 +84,7 @@ def _create_event(data: dict, create_key: str | None) -> Event:
         event = Event()
         for name in EVENT_FIELDS:
             setattr(event, name, (data.get(name) or "").strip())
+        event.discreet = bool(data.get("discreet"))
         db.session.add(event)
         db.session.flush()
         return event
