@@ -197,7 +197,12 @@ def a_day_of_everything(client, event, mailbox) -> set[str]:
     accept_all(client, surgery)
     post_form(client, "/lost-link", data={"email": "ben@example.org"})
     post_form(client, "/volunteer/lost-link", data={"email": "sue@example.org"})
-    mail = mailbox.deliver() + mailbox.deliver()
+    mail = []
+    for _ in range(5):  # as the worker does: send until a round finds nothing new
+        found = mailbox.deliver()
+        if mail and not found:
+            break
+        mail += found
     tokens = {ann, ben, vic.rsplit("/", 1)[1]}
     for received in mail:
         tokens.update(PRIVATE_LINK.findall(text_of(received)))
