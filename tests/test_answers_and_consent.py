@@ -12,6 +12,7 @@ from surgery.extensions import db
 from surgery.surgeons.models import Surgeon
 from surgery.vocabulary.models import RoleTag, Topic
 from tests.conftest import book, count, manage_token, post_form
+from tests.test_checkin import registration as person
 
 PREFER_NOT = "Prefer not to say"
 REFUSED = "“Prefer not to say” cannot be chosen with other answers about you"
@@ -21,12 +22,6 @@ def tag_ids(*names: str) -> list[int]:
     """The ids of these role tags, in the order named."""
     rows = dict(db.session.execute(sa.select(RoleTag.name, RoleTag.id)).all())
     return [rows[name] for name in names]
-
-
-def person(name: str) -> Registration:
-    """The registration of the person with this name, fresh from the database."""
-    db.session.expire_all()
-    return db.session.scalars(sa.select(Registration).where(Registration.name == name)).one()
 
 
 def position(page: str, element_id: str) -> int:

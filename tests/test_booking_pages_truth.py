@@ -5,13 +5,14 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from surgery.bookings.models import Booking, Registration
+from surgery.bookings.models import Booking
 from surgery.database import utcnow
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import CANCELLED as DAY_CANCELLED
 from surgery.events.models import SURGERY, WORKSHOP
 from surgery.extensions import db
 from tests.conftest import book, manage_token
+from tests.test_checkin import registration as person
 
 FULL_WORKSHOP = [
     {"kind": SURGERY, "title": "Surgery space", "capacity": 10},
@@ -20,12 +21,6 @@ FULL_WORKSHOP = [
 SAVED_PANEL = 'class="panel panel-success"'
 QR = "checkin-qr.svg"
 INVITED = "We have also emailed you a calendar invite"
-
-
-def person(name: str) -> Registration:
-    """The registration of the person with this name, fresh from the database."""
-    db.session.expire_all()
-    return db.session.scalars(sa.select(Registration).where(Registration.name == name)).one()
 
 
 def pages(client, booked) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from surgery.extensions import db
 from surgery.matching.models import ACCEPTED
 from tests.conftest import manage_token, post_form
 from tests.mail_fixtures import has_calendar, invite_in, words_of
+from tests.test_checkin import registration as person
 from tests.test_checkin_states import type_code
 from tests.test_feeds import entries, fetch
 from tests.test_floor import floor_url, here, waiting
@@ -42,12 +43,6 @@ def states() -> dict[str, str]:
     db.session.expire_all()
     query = sa.select(Registration.name, Booking.status).join(Booking.registration)
     return dict(db.session.execute(query).all())
-
-
-def person(name: str) -> Registration:
-    """A registration, fresh from the database."""
-    db.session.expire_all()
-    return db.session.scalars(sa.select(Registration).where(Registration.name == name)).one()
 
 
 def own_feed(client, token: str) -> dict:
