@@ -3,7 +3,9 @@ venue's needs sheet. Every page needs a signed-in organiser."""
 
 from flask import Blueprint, Response, render_template, request
 
+from surgery.audit import log
 from surgery.auth.access import organiser_required
+from surgery.domain import audit
 from surgery.domain.needs import sheet_labels
 from surgery.events.models import Event
 from surgery.extensions import db
@@ -25,8 +27,8 @@ def require_login():
 def bookings_csv(event_id: int):
     """Download an event's bookings as a spreadsheet; sensitive answers only when asked."""
     event = db.get_or_404(Event, event_id)
-    # recording who downloaded sensitive answers waits for the audit log
     sensitive = request.args.get("sensitive") == "1"
+    log.viewed(audit.DOWNLOADED_SENSITIVE if sensitive else audit.DOWNLOADED_BOOKINGS, event.id)
     name = f"event-{event.id}-bookings{'-sensitive' if sensitive else ''}.csv"
     return Response(
         exports.bookings_csv(event, sensitive),
