@@ -74,3 +74,9 @@ def sentence(view: SurgeonView) -> str:
 def _present(values: Iterable[str]) -> list[str]:
     """The values that say something."""
     return [v.strip() for v in values if v and v.strip()]
+
+
+def not_coming(view: SurgeonView) -> str:
+    """A surgeon told that someone they were to help is not coming: the name they may see,
+    nothing else (what the person wanted help with is no longer theirs to know)."""
+    return f"{view.name} can no longer come, so you will not be helping them."

@@ -2,7 +2,14 @@
 
 import pytest
 
-from surgery.domain.visibility import Attendee, SurgeonView, first_name, for_surgeon, sentence
+from surgery.domain.visibility import (
+    Attendee,
+    SurgeonView,
+    first_name,
+    for_surgeon,
+    not_coming,
+    sentence,
+)
 
 ANN = Attendee(
     name="Ann Example",
@@ -57,3 +64,12 @@ def test_the_sentence_says_only_what_may_be_seen():
     )
     private = sentence(for_surgeon(without(share_with_surgeon=False, topics=())))
     assert private == "Ann would like help with anything."
+
+
+def test_a_surgeon_told_someone_is_not_coming_sees_only_the_name_they_may_see():
+    private = not_coming(for_surgeon(without(share_with_surgeon=False)))
+    assert private == "Ann can no longer come, so you will not be helping them."
+    shared = not_coming(for_surgeon(ANN))
+    assert shared == "Ann Example can no longer come, so you will not be helping them."
+    for told in (private, shared):  # what they wanted help with is no longer the surgeon's
+        assert "Facebook" not in told and "hacked" not in told and "lived" not in told
