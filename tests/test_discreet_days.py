@@ -1,6 +1,7 @@
-"""A day whose organisers chose neutral wording: subjects and calendar titles say only when.
+"""A day whose organisers chose neutral wording: subjects, emails and calendars say only when.
 
-Mail is read as a real SMTP server received it, calendars as vobject parses them.
+Mail is read as a real SMTP server received it, calendars as vobject parses them and as their
+content lines are (tests/ical_lines.py).
 """
 
 from zoneinfo import ZoneInfo
@@ -8,11 +9,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from surgery.bookings.models import Booking
-from surgery.events.models import Event
+from surgery.events.models import SURGERY, Event
 from surgery.extensions import db
 from tests.conftest import book, confirm_form, is_ticked, manage_token, post_form
-from tests.mail_fixtures import invite_in
+from tests.ical_lines import content_lines
+from tests.mail_fixtures import invite_in, manage_path_in, text_of
 from tests.test_feeds import entries, fetch
+from tests.test_organisers_together import event_fields
+from tests.test_surgeons import press, surgeon_of, volunteer
 
 REVEALING = "Leeds mental health surgery"
 FORM = {
@@ -101,3 +105,139 @@ def test_an_ordinary_day_keeps_its_titles(client, make_event, mailbox):
     assert vevent.summary.value == f"Surgery space – {REVEALING}"
     [vevent] = entries(fetch(client, f"/events/{event.id}/calendar.ics")).values()
     assert vevent.summary.value == f"Surgery space – {REVEALING}"
+
+
+PEER = "Mental health peer surgery"
+ANXIETY = [{"kind": SURGERY, "title": "Anxiety and your phone", "capacity": 10}]
+PLACE = {
+    "venue_name": "Leeds Central Library",
+    "venue_address": "Calverley Street",
+    "access_info": "Step-free entrance on Calverley Street",
+}
+
+
+def peer_day(make_event, discreet: bool):
+    """A day whose title and session both say what it is about."""
+    return make_event(title=PEER, sessions=ANXIETY, discreet=discreet, **PLACE)
+
+
+def heading_for(event) -> str:
+    """'Your drop-in session on Saturday 5 December, 10am', in London time."""
+    local = event.sessions[0].starts_at.astimezone(ZoneInfo("Europe/London"))
+    hour = local.hour % 12 or 12
+    clock = f"{hour}{'am' if local.hour < 12 else 'pm'}"
+    return f"Your drop-in session on {local:%A} {local.day} {local:%B}, {clock}"
+
+
+def bodies(received) -> dict[str, str]:
+    """The text and HTML bodies as they arrived."""
+    return {"text": text_of(received), "html": text_of(received, "html")}
+
+
+def calendar_words(received) -> dict[str, str]:
+    """SUMMARY, DESCRIPTION and LOCATION of the invite, read by vobject and, unparsed, as
+    its content lines."""
+    invite = invite_in(received)
+    lines = {line.name: line.value for line in content_lines(invite.raw)}
+    parsed = {name: invite.event.contents[name.lower()][0].value for name in ("SUMMARY",
+              "DESCRIPTION", "LOCATION")}  # fmt: skip
+    return {**{f"raw {k}": lines.get(k, "") for k in parsed}, **parsed}
+
+
+def assert_names_nothing(words: dict[str, str]) -> None:
+    """Neither the day's title, its session's, nor 'mental health' anywhere in them."""
+    for where, text in words.items():
+        for name in (PEER, "Anxiety and your phone", "mental health", "anxiety"):
+            assert name.lower() not in text.lower(), (where, text)
+
+
+def test_a_discreet_days_email_and_invite_say_when_and_where_but_not_what(
+    client, make_event, mailbox
+):
+    event = peer_day(make_event, discreet=True)
+    token = manage_token(book(client, event, "Sam"))
+
+    [received] = mailbox.deliver()
+    assert_names_nothing({**bodies(received), **calendar_words(received)})
+    for where, body in bodies(received).items():
+        assert heading_for(event) in body, where
+        assert "Leeds Central Library, Calverley Street" in body, where  # to get there
+        assert "Step-free entrance on Calverley Street" in body, where
+    assert manage_path_in(received) == f"/bookings/{token}"  # the private link stays
+    calendar = calendar_words(received)
+    assert calendar["SUMMARY"] == neutral_for(event)
+    assert calendar["LOCATION"] == "Leeds Central Library, Calverley Street"
+    assert calendar["DESCRIPTION"] == (
+        "Drop-in session\n\nAccess: Step-free entrance on Calverley Street"
+    )
+
+
+def test_an_ordinary_days_email_and_invite_still_name_the_day_and_session(
+    client, make_event, mailbox
+):
+    event = peer_day(make_event, discreet=False)
+    book(client, event, "Sam")
+
+    [received] = mailbox.deliver()
+    for where, text in {**bodies(received), **calendar_words(received)}.items():
+        if "LOCATION" not in where:
+            assert PEER in text, where
+            assert "Anxiety and your phone" in text, where
+    assert heading_for(event) not in text_of(received)
+
+
+def test_a_discreet_days_cancellation_email_names_nothing_either(client, make_event, mailbox):
+    event = peer_day(make_event, discreet=True)
+    token = manage_token(book(client, event, "Sam"))
+    mailbox.deliver()
+    booking = db.session.scalars(sa.select(Booking)).one()
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/cancel/{booking.id}")
+
+    [received] = mailbox.deliver()
+    assert invite_in(received).method == "CANCEL"
+    assert_names_nothing({**bodies(received), **calendar_words(received)})
+    assert heading_for(event) in text_of(received)
+
+
+def test_a_discreet_days_link_sent_again_names_nothing(client, make_event, mailbox):
+    event = peer_day(make_event, discreet=True)
+    book(client, event, "Sam")
+    mailbox.deliver()
+
+    assert book(client, event, "Sam").status_code == 200  # this address has a booking
+    [received] = mailbox.deliver()
+    assert_names_nothing({"subject": received.message["Subject"], **bodies(received)})
+    assert heading_for(event) in text_of(received)
+
+
+def test_a_surgeon_on_a_discreet_day_is_told_when_but_not_what(
+    organiser_client, make_event, mailbox
+):
+    event = peer_day(make_event, discreet=True)
+    volunteer(organiser_client, event, "Sue")
+    [thanks] = mailbox.deliver()
+    assert_names_nothing({"subject": thanks.message["Subject"], **bodies(thanks)})
+
+    press(organiser_client, event, surgeon_of("sue@example.org"), "approve")
+    [invited] = mailbox.deliver()
+    assert_names_nothing({**bodies(invited), **calendar_words(invited)})
+    assert heading_for(event) in text_of(invited)
+
+
+def test_renaming_a_discreet_day_tells_people_what_changed_without_its_names(
+    organiser_client, make_event, mailbox
+):
+    event = peer_day(make_event, discreet=True)
+    book(organiser_client, event, "Sam")
+    mailbox.deliver()
+    renamed = event_fields(
+        event, title="Mental health and wellbeing surgery", venue_name="Town Hall", discreet="y"
+    )
+    url = f"/organise/events/{event.id}/edit"
+
+    assert post_form(organiser_client, url, data=renamed).status_code == 303
+
+    [update] = mailbox.deliver()
+    assert "Venue: Leeds Central Library → Town Hall" in text_of(update)
+    assert_names_nothing({**bodies(update), **calendar_words(update)})
+    assert "wellbeing" not in text_of(update).lower()

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from surgery.domain.capacity import CANCELLED, CONFIRMED
-from surgery.domain.discreet import titled
+from surgery.domain.discreet import NEUTRAL, titled
 from surgery.domain.ical import CANCEL, REQUEST, Entry
 
 
@@ -54,8 +54,11 @@ def entry(session: Session, uid: str, sequence: int, lines=(), url: str = "") ->
 
     No private link: calendars are shared and synced to other services, so an entry links
     to the public event page only; the link to change or cancel is in the email itself.
+    On a discreet day the description names neither the session nor the day, as its title.
     """
-    parts = [f"{session.kind_label}: {session.title}", session.event_title, *lines]
+    named = [f"{session.kind_label}: {session.title}", session.event_title]
+    parts = [NEUTRAL] if session.discreet else named
+    parts += lines
     if session.access_info:
         parts.append(f"Access: {session.access_info}")
     return Entry(

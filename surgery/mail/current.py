@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from surgery.bookings.models import Booking, Registration
 from surgery.domain import invites
 from surgery.domain.capacity import CONFIRMED
+from surgery.domain.discreet import shown_titles
 from surgery.domain.ical import REQUEST, Entry
 from surgery.domain.times import utc_to_local
 from surgery.domain.visibility import sentence
@@ -184,12 +185,16 @@ def _now(method: str | None, row, lines: list[str]) -> Now:
         timezone=row.timezone,
     )
     url = public_url("events.detail", event_id=row.event_id)  # public: calendars are shared
+    # a discreet day is named by when only, as its subject was (surgery.mail.notices)
+    day_title, session_title = shown_titles(
+        row.event_title, row.title, row.discreet, row.starts_at, row.timezone
+    )
     return Now(
         method=method,
         entry=invites.entry(session, row.ical_uid, row.ical_sequence, lines, url),
-        session={"title": row.title, "when": when(row.starts_at, row.ends_at, row.timezone)},
+        session={"title": session_title, "when": when(row.starts_at, row.ends_at, row.timezone)},
         event={
-            "title": row.event_title,
+            "title": day_title,
             "venue": row.venue_name,
             "address": session.address,
             "access_info": session.access_info,

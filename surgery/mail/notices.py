@@ -15,7 +15,7 @@ from flask import current_app
 from surgery.bookings.models import Booking
 from surgery.database import utcnow
 from surgery.domain import invites, visibility
-from surgery.domain.discreet import titled
+from surgery.domain.discreet import shown_titles, titled
 from surgery.domain.ical import CANCEL
 from surgery.mail import links, outbox, wording
 from surgery.mail.current import when
@@ -206,7 +206,7 @@ def _message(
         "recipient": {"email": recipient.email, "name": recipient.name},
         "intro": [intro.format(position=position), *notes],
         "lines": lines,
-        **_shown(event, session),
+        **_shown(event, session, starts),
         "manage": recipient.link,
         "invite": bool(method and session is not None),
         "calendar": None,
@@ -220,10 +220,14 @@ def _message(
     return new_message(kind, recipient.email, subject, payload, now, about=about_id)
 
 
-def _shown(event, session) -> dict:
-    """The day and the session as the email shows them."""
+def _shown(event, session, starts) -> dict:
+    """The day and the session as the email shows them: on a discreet day, named only by
+    when (surgery.domain.discreet), as the email says them again when it is sent."""
+    day_title, session_title = shown_titles(
+        event.title, session.title if session else "", event.discreet, starts, event.timezone
+    )
     shown = {
-        "title": event.title,
+        "title": day_title,
         "venue": event.venue_name,
         "address": event.venue_address,
         "access_info": event.access_info,
@@ -232,7 +236,7 @@ def _shown(event, session) -> dict:
     if session is None:
         return {"event": shown, "session": None}
     times = when(session.starts_at, session.ends_at, event.timezone)
-    return {"event": shown, "session": {"title": session.title, "when": times}}
+    return {"event": shown, "session": {"title": session_title, "when": times}}
 
 
 def _last_word(event, session, row) -> dict:

@@ -53,8 +53,16 @@ def session_told(event: Event, session: EventSession) -> dict[str, str]:
     }
 
 
-def session_notes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+# what people are told that names the day: a discreet day's emails say neither, old or new
+NAMING = ("Event", "Session")
+
+
+def session_notes(before: dict[str, str], after: dict[str, str], discreet=False) -> list[str]:
     """'Time: 10am to 12pm → 11am to 1pm' for each thing people were told that changed."""
+    if discreet:
+        before, after = (
+            {k: v for k, v in told.items() if k not in NAMING} for told in (before, after)
+        )
     lines = differences(before, after)
     return ["What has changed:", *lines] if lines else []
 

@@ -59,9 +59,11 @@ class EventForm(Guarded, Form):
     )
 
     discreet = BooleanField(
-        "Use neutral wording in email subjects and calendar titles",
-        description='They say only "Drop-in session, Saturday 10am", so a lock screen or a '
-        "shared calendar shows nothing about the day.",
+        "Use neutral wording in emails and calendar invites",
+        description='Subjects and calendar titles say only "Drop-in session, Saturday 10am", '
+        "and emails and invites call it a drop-in session, never by its title, so a lock "
+        "screen, a shared calendar or an open email shows nothing about the day. The venue "
+        "and the private link stay.",
     )
 
     def validate_timezone(self, field) -> None:

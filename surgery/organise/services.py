@@ -69,7 +69,7 @@ def save_event(
         setattr(event, name, value)
     moved = keep_local_times(event, zone)
     db.session.flush()
-    notes = session_notes(told, event_told(event))
+    notes = session_notes(told, event_told(event), event.discreet)
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if (notes or moved) and event.sessions and event.status != EVENT_CANCELLED:
         bookings.announce_change(event.sessions, notes=notes)
@@ -196,7 +196,7 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
     check_version(session.version, data.version)
     told = session_told(event, session)
     apply_session(event, session, data, booked([session.id])[session.id])
-    notes = session_notes(told, session_told(event, session))
+    notes = session_notes(told, session_told(event, session), event.discreet)
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if notes and event.status != EVENT_CANCELLED:
         bookings.announce_change([session], notes=notes)

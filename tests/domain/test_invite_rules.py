@@ -1,6 +1,7 @@
 """Which invite a message carries when it is sent: from the state then, whatever the notice."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -69,6 +70,22 @@ def test_an_entry_says_what_where_who_and_access_and_links_only_the_public_page(
         "Access: Step-free entrance",
     ]
     assert entry.url == "https://surgery.example.org/events/3"
+
+
+def test_a_discreet_days_entry_names_neither_the_session_nor_the_day():
+    discreet = replace(
+        SESSION, title="Anxiety and your phone", event_title="Mental health day", discreet=True
+    )
+    lines = invites.meeting_lines("Sue", ["Facebook"])
+    entry = invites.entry(discreet, "u-1", 4, lines, "https://surgery.example.org/events/3")
+
+    assert entry.summary == "Drop-in session, Saturday 10am"
+    assert entry.description.split("\n\n") == [
+        "Drop-in session",
+        "You will meet Sue, who can help with Facebook.",
+        "Access: Step-free entrance",
+    ]
+    assert entry.location == "Leeds Central Library, Calverley Street"  # to get there
 
 
 def test_a_surgeon_without_a_bio_is_named_with_what_they_help_with():
