@@ -227,6 +227,11 @@ def test_the_day_in_numbers_shows_the_same_figures_after_the_removal(organiser_c
     people = organiser_client.get(f"/organise/events/{past_day.id}").text
     assert "Ana" not in people and "ana@example.org" not in people
     assert people.count('<th scope="row">removed</th>') == 3
+    helpers = organiser_client.get(f"/organise/events/{past_day.id}/surgeons").text
+    assert "Sue" not in helpers and "sue@example.org" not in helpers
+    assert helpers.count("Email address removed") == 2
+    matching = organiser_client.get(f"/organise/sessions/{past_day.sessions[0].id}/matching")
+    assert matching.status_code == 200 and "Ana" not in matching.text
 
 
 def test_running_twice_is_a_no_op(past_day):
