@@ -467,3 +467,17 @@ def test_two_workers_at_once_remove_each_day_once(live_database):
         assert {(p.name, p.email, p.help_text) for p in people} == {("removed", None, "")}
         assert tags_kept(event_id) == 0
         assert messages_of({"ann@example.org", "ben@example.org", "cat@example.org"}) == []
+
+
+def test_a_removal_that_fails_does_not_stop_the_mail_worker(app, monkeypatch):
+    def broken(now=None):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("surgery.mail.cli.purge_round", broken)
+    monkeypatch.setattr("surgery.mail.cli._sleep", lambda _seconds, stopping: stopping.append(1))
+
+    result = app.test_cli_runner().invoke(args=["mail", "worker"])
+
+    assert result.exit_code == 0, result.output
+    assert "Mail worker stopped." in result.output
+    assert "Removing personal data failed; it will be tried again." in result.output

@@ -91,7 +91,8 @@ def _purge_if_time(last: float | None) -> float | None:
             click.echo(f"Day {day.event_id}: removed {day.words()}.")
     except Exception:  # the mail must keep going whatever a purge meets
         db.session.rollback()
-        logger.exception("Removing personal data failed; trying again later.")
+        logger.exception("removing personal data failed")
+        click.echo("Removing personal data failed; it will be tried again.", err=True)
     return time.monotonic()
 
 

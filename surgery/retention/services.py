@@ -6,7 +6,7 @@ kept first, before anything is removed, and the numbers page reads them from the
 """
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import sqlalchemy as sa
 
@@ -36,15 +36,8 @@ def save_settings(periods: Periods) -> None:
     if row is None:
         row = RetentionSettings(id=SETTINGS_ID)
         db.session.add(row)
-    before = (row.sensitive_days, row.identity_days)
+    changed = [name for name in asdict(periods) if getattr(row, name) != getattr(periods, name)]
     row.sensitive_days, row.identity_days = periods.sensitive_days, periods.identity_days
-    changed = [
-        name
-        for name, old, new in zip(
-            ("sensitive_days", "identity_days"), before, asdict(periods).values(), strict=True
-        )
-        if old != new
-    ]
     db.session.flush()
     log.record(audit.CHANGED_RETENTION, subject="retention settings", fields=changed)
 
@@ -174,7 +167,12 @@ def day_numbers(event: Event) -> floor.DayNumbers:
     kept = db.session.get(DayRetention, event.id)
     if kept is None:
         return floor.numbers(event)
-    values = dict(kept.numbers)
-    for chart in ("role_tags", "topics"):
+    # a figure added to the page since the numbers were kept reads as nothing counted
+    charts = ("role_tags", "topics")
+    values = {
+        f.name: kept.numbers.get(f.name, [] if f.name in charts else 0)
+        for f in fields(floor.DayNumbers)
+    }
+    for chart in charts:
         values[chart] = [tuple(row) for row in values[chart]]
     return floor.DayNumbers(**values)
