@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from surgery.matching.views import bp as matching_bp
     from surgery.organise.download_views import bp as downloads_bp
     from surgery.organise.views import bp as organise_bp
+    from surgery.retention.views import bp as retention_bp
     from surgery.surgeons.organiser_views import bp as surgeon_admin_bp
     from surgery.surgeons.views import bp as surgeons_bp
     from surgery.vocabulary.views import bp as vocabulary_bp
@@ -73,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp)
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
-    organisers += (matching_bp,)
+    organisers += (matching_bp, retention_bp)
     on_the_day = (checkin_bp, floor_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)
@@ -83,7 +84,9 @@ def register_commands(app: Flask) -> None:
     """Add the flask commands (demo data, organisers)."""
     from surgery.cli import demo_command, organisers
     from surgery.mail.cli import mail_group
+    from surgery.retention.cli import purge_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(organisers)
     app.cli.add_command(mail_group)

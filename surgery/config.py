@@ -43,6 +43,9 @@ class Defaults:
     MAIL_LEASE_SECONDS = 60
     MAIL_MAX_ATTEMPTS = 8
     MAIL_OUTBOX_FOLDER = None  # .eml files go to instance/outbox when no MAIL_SERVER
+    # the mail worker removes personal data that is due this often; 0 leaves it to
+    # `flask purge` (from cron, say)
+    PURGE_INTERVAL_SECONDS = 300
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # every link sent out starts with it
     TRUSTED_HOSTS = None  # e.g. ["surgery.example.org"]: other Host headers get a 400
     PROXY_FIX = 0  # proxies in front whose X-Forwarded-* headers are believed
@@ -82,6 +85,7 @@ ENV_SETTINGS = {
     "MAIL_SEND_AFTER_REQUEST": yes,
     "MAIL_LEASE_SECONDS": float,
     "MAIL_OUTBOX_FOLDER": str,
+    "PURGE_INTERVAL_SECONDS": float,
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,
     "MAX_CONTENT_LENGTH": int,

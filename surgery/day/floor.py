@@ -209,10 +209,10 @@ def _state(registration: Registration) -> attendance.DoorState:
     return attendance.door_state(places, registration.is_walk_in)
 
 
-def numbers(event: Event) -> DayNumbers:
+def numbers(event: Event, now: dt.datetime | None = None) -> DayNumbers:
     """People helped, walk-ins, no-shows, surgeon hours, and the mix of who came and why."""
     # someone never marked gone counts until the day's end, not for ever after
-    now = utcnow()
+    now = now or utcnow()
     day_ends = max((s.ends_at for s in event.sessions), default=now)
     until = min(now, day_ends)
     registrations = list(

@@ -27,7 +27,7 @@ from surgery.vocabulary.models import RoleTag, Topic
 
 bp = Blueprint("kiosk", __name__)
 KIOSK_KEY = "kiosk_event"
-ALLOWED = {"kiosk.page", "kiosk.leave", "static"}
+ALLOWED = {"kiosk.page", "kiosk.leave", "static", "retention.privacy"}  # the form links to it
 
 # POST      /organise/events/<id>/kiosk     start (an organiser turns this device into a kiosk)
 # GET,POST  /kiosk                          page (the walk-in form)

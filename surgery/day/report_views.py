@@ -6,11 +6,12 @@ from surgery import limits, web
 from surgery.auth.access import organiser_required
 from surgery.bookings.services import registration_for_token
 from surgery.confirm import ask_first
-from surgery.day import floor, previews, services
+from surgery.day import previews, services
 from surgery.day.forms import FeedbackForm
 from surgery.domain.errors import NotFound
 from surgery.events.models import Event
 from surgery.extensions import db
+from surgery.retention import services as retention
 
 bp = Blueprint("day_reports", __name__)
 
@@ -27,7 +28,8 @@ def numbers(event_id: int):
     return render_template(
         "day/numbers.html",
         event=event,
-        numbers=floor.numbers(event),
+        numbers=retention.day_numbers(event),
+        removed=retention.done(event.id),
         feedback=services.shared_feedback(event),
         asked=services.feedback_asked(event),
     )

@@ -1,14 +1,19 @@
 """`flask mail send` and `flask mail worker`."""
 
+import logging
 import signal
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from surgery import collector
 from surgery.extensions import db
 from surgery.mail.outbox import BATCH, retry_now, send_due
+from surgery.retention.cli import purge_round
+
+logger = logging.getLogger(__name__)
 
 
 @click.group("mail")
@@ -43,15 +48,18 @@ def send_command(now: bool, batch: int) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between looks.")
 @with_appcontext
 def worker_command(interval: float) -> None:
-    """Keep sending what is due until stopped (Ctrl+C or SIGTERM)."""
+    """Keep sending what is due, and removing personal data when due, until stopped
+    (Ctrl+C or SIGTERM)."""
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo("Mail worker started.")
+    purged_at = None
     try:
         while not stopping:
             sent, retrying, failed = _drain()
             if sent or retrying or failed:
                 click.echo(f"Sent {sent}, will retry {retrying}, failed {failed}.")
+            purged_at = _purge_if_time(purged_at)
             collector.collect_due()  # one app context for the whole loop: collect per round
             _sleep(interval, stopping)
     except KeyboardInterrupt:
@@ -70,6 +78,22 @@ def _drain(batch: int = BATCH) -> tuple[int, int, int]:
             return totals[0], totals[1], totals[2]
         if report.retrying and not report.sent:
             return totals[0], totals[1], totals[2]  # the server is down: wait, don't spin
+
+
+def _purge_if_time(last: float | None) -> float | None:
+    """Remove the personal data that is due, at most once every PURGE_INTERVAL_SECONDS;
+    return when it last ran. A failure is logged and tried again next time."""
+    interval = current_app.config["PURGE_INTERVAL_SECONDS"]
+    if interval <= 0 or (last is not None and time.monotonic() - last < interval):
+        return last
+    try:
+        for day in purge_round():
+            click.echo(f"Day {day.event_id}: removed {day.words()}.")
+    except Exception:  # the mail must keep going whatever a purge meets
+        db.session.rollback()
+        logger.exception("removing personal data failed")
+        click.echo("Removing personal data failed; it will be tried again.", err=True)
+    return time.monotonic()
 
 
 def _sleep(seconds: float, stopping: list) -> None:

@@ -1,0 +1,1 @@
+"""How long people's data is kept: the settings, removal when due, and the privacy page."""
