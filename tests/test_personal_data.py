@@ -19,6 +19,7 @@ from surgery.domain.tokens import manage_token as token_for
 from surgery.events.models import SURGERY, WORKSHOP
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
+from surgery.mail.outbox import FORGET_AFTER_SEND, send_due
 from surgery.matching.models import ACCEPTED
 from surgery.surgeons.models import Surgeon
 from surgery.vocabulary.models import RoleTag, Topic
@@ -31,6 +32,7 @@ from tests.conftest import (
     post_form,
 )
 from tests.mail_fixtures import invite_in, words_of
+from tests.smtp import SmtpServer
 from tests.test_matching_page import (
     accept_all,
     add_surgeon,
@@ -39,6 +41,7 @@ from tests.test_matching_page import (
     mail_by_person,
     matches,
 )
+from tests.test_outbox import sending_to
 
 DAY = [
     {"kind": SURGERY, "title": "Surgery space", "capacity": 10},
@@ -374,3 +377,45 @@ def test_nothing_of_the_person_is_left_in_bookings(organiser_client, matched_day
     confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/erase")
     assert count(cancelled) == before - 2  # both of hers, cancelled and deleted
     assert count(Surgeon) == 1
+
+
+# the sender forgets what it was asked to, once it has gone
+
+
+def forget_mail_to(address: str) -> None:
+    """Mark every message to an address to be forgotten once sent, as erasing does."""
+    for message in db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.to_address == address)
+    ):
+        message.payload = message.payload | {FORGET_AFTER_SEND: True}
+    db.session.commit()
+
+
+def test_a_message_to_forget_is_deleted_once_the_server_took_it(client, make_event, mailbox):
+    event = make_event()
+    book(client, event, "Sam")
+    book(client, event, "Tom")
+    forget_mail_to("sam@example.org")
+
+    received = mailbox.deliver()
+    assert sorted(r.to for r in received) == ["sam@example.org", "tom@example.org"]
+    assert received[0].message["Subject"].startswith("Booked: Surgery space")
+    db.session.expire_all()
+    left = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert [(m.to_address, m.status) for m in left] == [("tom@example.org", "sent")]
+
+
+def test_a_message_to_forget_is_deleted_when_sending_gives_up(app, client, make_event, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 1)
+    event = make_event()
+    book(client, event, "Sam")
+    book(client, event, "Tom")
+    forget_mail_to("sam@example.org")
+
+    down = SmtpServer()  # never started: every connection is refused
+    with sending_to(app, down.port):
+        report = send_due()
+    assert len(report.failed) == 2
+    db.session.expire_all()
+    left = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert [(m.to_address, m.status) for m in left] == [("tom@example.org", "failed")]
