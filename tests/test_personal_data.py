@@ -419,3 +419,50 @@ def test_a_message_to_forget_is_deleted_when_sending_gives_up(app, client, make_
     db.session.expire_all()
     left = db.session.scalars(sa.select(OutboxMessage)).all()
     assert [(m.to_address, m.status) for m in left] == [("tom@example.org", "failed")]
+
+
+def test_a_name_in_any_alphabet_is_forgotten_from_the_mail_that_named_it(
+    organiser_client, make_event, mailbox
+):
+    client = organiser_client
+    event = make_event()
+    add_surgeon(client, event, "Sue")
+    name = "Zoë Ångström-Øvre"
+    booked = attend(
+        client, event, name, email="zoe@example.org", consent="y", share_with_surgeon="y"
+    )
+    accept_all(client, event.sessions[0])
+    mailbox.deliver()
+    token = manage_token(booked)
+
+    confirm_form(client, f"/bookings/{token}", f"/bookings/{token}/erase")
+    [told] = mail_by_person(mailbox)["sue@example.org"]
+    assert f"{name} can no longer come" in words_of(told)
+    everything = everything_in_the_database()
+    for trace in (name, json.dumps(name)[1:-1], "zoe@example.org"):
+        assert trace not in everything, trace
+
+
+def test_an_organiser_erases_a_surgeon_and_their_attendee_is_told(
+    organiser_client, make_event, mailbox
+):
+    client = organiser_client
+    event = make_event()
+    sue = add_surgeon(client, event, "Sue")
+    attend(client, event, "Ann")
+    accept_all(client, event.sessions[0])
+    mailbox.deliver()
+    page = f"/organise/events/{event.id}/surgeons"
+    action = f"/organise/events/{event.id}/surgeons/{sue.id}/erase"
+
+    asked = post_form(client, page, action).get_data(as_text=True)
+    assert "Erase Sue?" in asked
+    assert "Ann will be emailed that their surgeon cannot come." in asked
+    assert confirm_form(client, page, action).status_code == 303
+    assert count(Surgeon) == 0
+    mail = mail_by_person(mailbox)
+    assert sorted(mail) == ["ann@example.org", "sue@example.org"]
+    assert [invite_in(r).method for r in mail["sue@example.org"]] == ["CANCEL"]
+    [entry] = audit_rows(audit.ERASED_PERSON)
+    assert (entry.actor, entry.subject) == ("Org", f"surgeon {sue.id}")
+    assert "sue@example.org" not in everything_in_the_database()
