@@ -6,6 +6,7 @@ received it. After the worker has sent everything, every table of the database i
 whole and searched for anything of the person erased.
 """
 
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,8 @@ import sqlalchemy as sa
 
 from surgery.audit.models import AuditEntry
 from surgery.bookings.models import Booking, Registration
+from surgery.database import utcnow
+from surgery.day.models import HelpRecord
 from surgery.domain import audit
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.domain.tokens import manage_token as token_for
@@ -33,6 +36,7 @@ from tests.conftest import (
 )
 from tests.mail_fixtures import invite_in, words_of
 from tests.smtp import SmtpServer
+from tests.test_after_the_day import big_counts, day  # noqa: F401 (day: a fixture)
 from tests.test_matching_page import (
     accept_all,
     add_surgeon,
@@ -466,3 +470,33 @@ def test_an_organiser_erases_a_surgeon_and_their_attendee_is_told(
     [entry] = audit_rows(audit.ERASED_PERSON)
     assert (entry.actor, entry.subject) == ("Org", f"surgeon {sue.id}")
     assert "sue@example.org" not in everything_in_the_database()
+
+
+def test_erasing_after_the_day_tells_nobody_and_takes_the_person_out_of_its_numbers(
+    organiser_client,
+    day,  # noqa: F811 (the fixture imported above)
+    mailbox,
+):
+    """Sessions that are over keep nobody waiting and send no invites: the person's rows
+    simply go, and with them what they added to the day's numbers (it has no snapshot)."""
+    now = utcnow()
+    for session in day.sessions:  # the day ended an hour ago
+        session.starts_at, session.ends_at = (
+            now - dt.timedelta(hours=4),
+            now - dt.timedelta(hours=1),
+        )
+    db.session.commit()
+    mailbox.deliver()
+    numbers = f"/organise/events/{day.id}/numbers"
+    assert big_counts(organiser_client.get(numbers).text)["Came"] == "3"
+    ben = registration_named("Ben")
+    page = f"/organise/events/{day.id}"
+    action = f"{page}/people/{ben.id}/erase"
+
+    asked = post_form(organiser_client, page, action).get_data(as_text=True)
+    assert "Nobody will be emailed." in asked
+    assert confirm_form(organiser_client, page, action).status_code == 303
+    assert registration_named("Ben") is None
+    assert count(HelpRecord) == 0  # Sue helped Ben: the record of it went with him
+    assert mailbox.deliver() == []
+    assert big_counts(organiser_client.get(numbers).text)["Came"] == "2"
