@@ -66,12 +66,13 @@ def register_blueprints(app: Flask) -> None:
     from surgery.matching.views import bp as matching_bp
     from surgery.organise.download_views import bp as downloads_bp
     from surgery.organise.views import bp as organise_bp
+    from surgery.personal.views import bp as personal_bp
     from surgery.retention.views import bp as retention_bp
     from surgery.surgeons.organiser_views import bp as surgeon_admin_bp
     from surgery.surgeons.views import bp as surgeons_bp
     from surgery.vocabulary.views import bp as vocabulary_bp
 
-    public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp)
+    public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp, personal_bp)
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
     organisers += (matching_bp, retention_bp)

@@ -25,8 +25,9 @@ class AboutYouForm(Form):
     )
     # asked before the answers it covers, so people know what happens to them first
     consent = BooleanField(
-        "I agree that you can store my answers about me and my access needs, "
-        "and show them only to the organisers of this surgery"
+        "I agree that you can store my answers about who I am (such as lived experience of "
+        "mental health difficulties), what I need to take part, and whether I would like a "
+        "surgeon with lived experience, and show them only to the organisers of this surgery"
     )
     role_tags = MultiCheckboxField(
         "About you (optional)", coerce=int, validators=[Optional(), RoleTagsGoTogether()]

@@ -30,6 +30,8 @@ from surgery.mail.transport import open_transport
 
 BATCH = 200  # messages sent over one connection by one call of send_due
 CLAIM = 10  # messages claimed at a time: what a killed sender holds until its lease ends
+# a message to (or naming) someone erased: deleted once it has gone, or been given up on
+FORGET_AFTER_SEND = "forget_after_send"
 
 
 def add(rows: list[dict]) -> None:
@@ -175,13 +177,20 @@ def _send_one(transport, message: Claimed, sender: str) -> str | None:
 def _record(message: Claimed, error: str | None, report: Report) -> None:
     """Mark a message sent; or keep its error, and wait longer or give up."""
     now = utcnow()
+    forget = bool(message.payload.get(FORGET_AFTER_SEND))
     if error is None:
-        db.session.execute(_MARK_SENT, {"message_id": message.id, "at": now})
+        if forget:
+            db.session.execute(_FORGET, {"message_id": message.id})
+        else:
+            db.session.execute(_MARK_SENT, {"message_id": message.id, "at": now})
         report.sent.append(message.id)
         return
     values = {"message_id": message.id, "error": error[:2000], "at": now}
     if gives_up(message.attempts, current_app.config["MAIL_MAX_ATTEMPTS"]):
-        db.session.execute(_MARK_FAILED, values)
+        if forget:
+            db.session.execute(_FORGET, {"message_id": message.id})
+        else:
+            db.session.execute(_MARK_FAILED, values)
         report.failed.append(message.id)
     else:
         values["at"] = next_attempt(message.attempts, now)
@@ -199,6 +208,9 @@ _AT = sa.bindparam("at", type_=UTCDateTime())
 _ERROR = sa.bindparam("error", type_=sa.Text())
 _MARK_SENT = _update_one(status=SENT, sent_at=_AT, claimed_until=None)
 _MARK_FAILED = _update_one(status=FAILED, last_error=_ERROR, claimed_until=None)
+_FORGET = sa.delete(OutboxMessage.__table__).where(
+    OutboxMessage.__table__.c.id == sa.bindparam("message_id")
+)
 _MARK_RETRY = _update_one(status=QUEUED, next_attempt_at=_AT, last_error=_ERROR, claimed_until=None)
 
 
