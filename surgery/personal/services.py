@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from surgery.audit import log
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
+from surgery.database import utcnow
 from surgery.day.models import Feedback, HelpRecord
 from surgery.domain import audit
 from surgery.domain.erasing import row_subject
@@ -22,6 +23,7 @@ from surgery.mail.models import OutboxMessage
 from surgery.matching.models import Match
 from surgery.personal.forget import forget_answers, forget_surgeon_answers
 from surgery.personal.mail import forget_messages
+from surgery.retention import services as retention
 from surgery.surgeons import services as surgeons
 from surgery.surgeons.models import DECLINED, WITHDRAWN, Surgeon
 
@@ -48,7 +50,8 @@ def erase_registration(registration: Registration, actor: str | None = None) -> 
 
     actor: audit.THE_PERSON from their own link; None for the signed-in organiser."""
     event_id, row_id = registration.event_id, registration.id
-    bookings.lock_event_of(registration)
+    event = bookings.lock_event_of(registration)
+    retention.keep_numbers(event, utcnow())
     promoted = []
     for booking in places_to_cancel(registration):
         promoted += bookings.cancel(booking)
@@ -80,7 +83,7 @@ def _delete_registration(registration: Registration) -> None:
 def erase_surgeon(surgeon: Surgeon, actor: str | None = None) -> None:
     """Take a surgeon off the day, telling who must be told, and delete them."""
     event_id, row_id = surgeon.event_id, surgeon.id
-    lock_day(event_id)
+    retention.keep_numbers(lock_day(event_id), utcnow())
     db.session.refresh(surgeon)
     if stands_down(surgeon):
         surgeons.withdraw(surgeon)

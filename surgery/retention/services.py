@@ -120,11 +120,8 @@ def _remove(event_id: int, now: dt.datetime, decide, automatic: bool = False):
     stages = decide(max(s.ends_at for s in event.sessions), _done(kept))
     if not stages:
         return None
-    if kept is None:
-        # the numbers first, while every answer they count is still there
-        snapshot = asdict(floor.numbers(event, now))
-        kept = DayRetention(event_id=event_id, numbers=snapshot, numbers_at=now)
-        db.session.add(kept)
+    # the numbers first, while every answer they count is still there
+    kept = kept or _keep(event, now)
     sensitive = identity = None
     if SENSITIVE in stages:
         sensitive = removal.remove_sensitive(event)
@@ -142,6 +139,23 @@ def _remove(event_id: int, now: dt.datetime, decide, automatic: bool = False):
         actor=audit.AUTOMATIC if automatic else None,
     )
     return removed
+
+
+def keep_numbers(event: Event, now: dt.datetime) -> None:
+    """Before one person's rows go from a day that is over, keep the day's numbers as they
+    are, so erasing someone never changes what the day achieved (under the day's lock)."""
+    over = event.sessions and max(s.ends_at for s in event.sessions) <= now
+    if over and _marker(event.id) is None:
+        _keep(event, now)
+
+
+def _keep(event: Event, now: dt.datetime) -> DayRetention:
+    """Store the day's numbers as counted now; the numbers page reads them from then on."""
+    kept = DayRetention(
+        event_id=event.id, numbers=asdict(floor.numbers(event, now)), numbers_at=now
+    )
+    db.session.add(kept)
+    return kept
 
 
 def _marker(event_id: int) -> DayRetention | None:
