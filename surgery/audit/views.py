@@ -42,12 +42,20 @@ def index():
         shown=shown,
         kept=kept,
         problems=problems,
-        actors=actors,
-        actions=audit.ACTIONS,
+        choices=_choices(actors, days),
         days=days,
         zone=zone,
         when=lambda moment: f"{utc_to_local(moment, zone):%Y-%m-%d %H:%M}",
     ), 400 if problems else 200
+
+
+def _choices(actors: list[str], days: dict[int, str]) -> dict[str, list[tuple[str, str]]]:
+    """Each filter's options, as (value, what the list shows)."""
+    return {
+        "actor": [(actor, actor) for actor in actors],
+        "action": [(action, action.capitalize()) for action in audit.ACTIONS],
+        "event": [(str(key), f"{title} (day {key})") for key, title in days.items()],
+    }
 
 
 def _filters_from(args, actors, days, zone: str) -> tuple[services.Filters, dict[str, str]]:
