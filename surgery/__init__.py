@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each area's URLs."""
+    from surgery.audit.views import bp as audit_bp
     from surgery.auth.password_views import bp as passwords_bp
     from surgery.auth.views import bp as auth_bp
     from surgery.bookings.views import bp as bookings_bp
@@ -75,7 +76,7 @@ def register_blueprints(app: Flask) -> None:
     public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp, personal_bp)
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
-    organisers += (matching_bp, retention_bp)
+    organisers += (matching_bp, retention_bp, audit_bp)
     on_the_day = (checkin_bp, floor_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)

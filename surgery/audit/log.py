@@ -28,10 +28,10 @@ def record(action: str, event_id=None, subject: str = "", fields=(), detail="", 
     )
 
 
-def viewed(action: str, event_id=None, detail: str = "") -> None:
+def viewed(action: str, event_id=None, detail: str = "", subject: str = "") -> None:
     """Record that an organiser looked at or downloaded sensitive data: a page that only
     reads has no change of its own, so the entry is committed here, at the edge."""
-    run(lambda: record(action, event_id=event_id, detail=detail))
+    run(lambda: record(action, event_id=event_id, subject=subject, detail=detail))
 
 
 def _organiser() -> tuple[int | None, str]:

@@ -14,6 +14,7 @@ from surgery.auth.forms import (
     ForgotPasswordForm,
     NewPasswordForm,
 )
+from surgery.domain import audit
 from surgery.domain.accounts import INVITE, RESET
 from surgery.domain.errors import NotFound
 from surgery.extensions import db
@@ -82,7 +83,7 @@ def _choose_password(token: str, purpose: str, heading: str, button: str):
     if form.validate_on_submit():
         try:
             organiser = web.run(
-                lambda: services.use_link(token, purpose, form.password.data), form.password.errors
+                lambda: _use_link(token, purpose, form.password.data), form.password.errors
             )
         except NotFound:
             db.session.rollback()
@@ -105,10 +106,7 @@ def change():
     """Change your password; every other device you are signed in on is signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        changed = web.run(
-            lambda: services.change_password(current_user, form.current.data, form.password.data),
-            form.current.errors,
-        )
+        changed = web.run(lambda: _change_password(form), form.current.errors)
         if not web.refused(changed):
             # this device stays signed in, with the new session token in its cookie
             login_user(current_user._get_current_object())
@@ -116,6 +114,19 @@ def change():
             return redirect(_start_page(), code=303)
     page = render_template("auth/change_password.html", form=form, form_hint=NEW_PASSWORD_HINT)
     return page, 400 if form.errors else 200
+
+
+def _use_link(token: str, purpose: str, password: str):
+    """Choose a password through an emailed link, logged as done by the account's owner."""
+    organiser = services.use_link(token, purpose, password)
+    done = "joined" if purpose == INVITE else "password chosen from an emailed link"
+    return services.logged(organiser, done, actor=audit.THE_PERSON)
+
+
+def _change_password(form) -> None:
+    """Change the signed-in person's password, and log that it changed (never what to)."""
+    services.change_password(current_user, form.current.data, form.password.data)
+    services.logged(current_user, "password changed")
 
 
 def _start_page() -> str:

@@ -5,6 +5,7 @@ import secrets
 
 import sqlalchemy as sa
 
+from surgery.audit import log
 from surgery.auth.models import (
     DOOR,
     ORGANISER,
@@ -14,6 +15,7 @@ from surgery.auth.models import (
     password_matches,
 )
 from surgery.database import utcnow
+from surgery.domain import audit
 from surgery.domain.accounts import INVITE, RESET, link_expires_at, link_is_open, password_problem
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.tokens import account_link_token, hash_token
@@ -204,3 +206,11 @@ def remove_door_login(login_id: int) -> Organiser:
     db.session.delete(login)
     db.session.flush()
     return login
+
+
+def logged(account: Organiser, done: str, actor: str | None = None) -> Organiser:
+    """Log a change to an account, with the change: its role and id, never its name."""
+    what = "door login" if account.role == DOOR else "organiser"
+    subject, detail = f"organiser {account.id}", f"{what} {done}"
+    log.record(audit.CHANGED_ACCOUNT, subject=subject, detail=detail, actor=actor)
+    return account

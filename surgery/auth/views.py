@@ -115,7 +115,10 @@ def _invite(form, role: str) -> bool:
     """Invite the person on the form; True if it went through, else the error is on the form."""
     secret, by = current_app.secret_key, current_user.name
     return _on_form(
-        form, lambda: services.invite(form.email.data, form.name.data, role, secret, by)
+        form,
+        lambda: services.logged(
+            services.invite(form.email.data, form.name.data, role, secret, by), "invited"
+        ),
     )
 
 
@@ -123,7 +126,10 @@ def _create_door_login(form) -> bool:
     """Make the door login with the password on the form; True if it went through."""
     return _on_form(
         form,
-        lambda: services.create(form.email.data, form.name.data, form.password.data, role=DOOR),
+        lambda: services.logged(
+            services.create(form.email.data, form.name.data, form.password.data, role=DOOR),
+            "created with a password",
+        ),
     )
 
 
@@ -137,7 +143,7 @@ def _on_form(form, change) -> bool:
 def remove_door_login(login_id: int):
     """Take a door login away, say when a tablet goes missing or the day is over."""
     try:
-        login = web.run(lambda: services.remove_door_login(login_id))
+        login = web.run(lambda: services.logged(services.remove_door_login(login_id), "removed"))
     except NotFound:
         abort(404)
     flash(f"{login.name}’s door login is removed. It no longer signs in.", "success")

@@ -2,9 +2,11 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
 from surgery.day import floor, previews
+from surgery.domain import audit
 from surgery.events.models import EventSession
 from surgery.events.views import surgery_session_or_404
 from surgery.extensions import db
@@ -32,12 +34,16 @@ def require_login():
 def page(session_id: int):
     """Waiting, surgeons free or busy, pairs in progress; refreshes itself."""
     session = surgery_session_or_404(session_id)
+    log.viewed(audit.VIEWED_FLOOR, session.event_id, subject=f"session {session.id}")
     return render_template("day/floor.html", floor=floor.state(session), session=session)
 
 
 @bp.get("/live")
 def live(session_id: int):
-    """Just the part of the page that changes, for screens that poll for it."""
+    """Just the part of the page that changes, for screens that poll for it.
+
+    Not logged: the page polls this every few seconds, which would flood the audit log;
+    opening the page itself is what the log records."""
     session = surgery_session_or_404(session_id)
     return render_template("day/_floor_live.html", floor=floor.state(session), session=session)
 

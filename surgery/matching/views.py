@@ -2,8 +2,10 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
+from surgery.domain import audit
 from surgery.events.views import surgery_session_or_404
 from surgery.matching import previews, services
 from surgery.routing import form_id
@@ -27,6 +29,7 @@ def require_login():
 def page(session_id: int):
     """Suggested pairs, fixed pairs and who is left unpaired, with why."""
     session = surgery_session_or_404(session_id)
+    log.viewed(audit.VIEWED_MATCHING, session.event_id, subject=f"session {session.id}")
     return render_template("matching/page.html", plan=services.plan(session), session=session)
 
 

@@ -95,8 +95,9 @@ def keep_local_times(event: Event, old_zone: str) -> bool:
     return True
 
 
-def apply_session(event: Event, session: EventSession, data, people: Booked) -> bool:
-    """Check the form's answers against the people booked, then store them; True if changed."""
+def apply_session(event: Event, session: EventSession, data, people: Booked) -> list[str]:
+    """Check the form's answers against the people booked, then store them; the names of
+    the fields that changed (for the audit log: names, never values)."""
     starts = local_to_utc(data.starts_local, event.timezone)
     ends = local_to_utc(data.ends_local, event.timezone)
     capacity = None if data.kind == OPEN_SPACE else data.capacity
@@ -113,7 +114,7 @@ def apply_session(event: Event, session: EventSession, data, people: Booked) -> 
         "ends_at": ends,
         "capacity": capacity,
     }
-    changed = any(getattr(session, name) != value for name, value in values.items())
+    changed = [name for name, value in values.items() if getattr(session, name) != value]
     if changed and session.id is not None:
         session.version += 1
     for name, value in values.items():

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from surgery.audit import log
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
 from surgery.database import fresh, lock_row
-from surgery.domain import lifecycle
+from surgery.domain import audit, lifecycle
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.domain.session_changes import Booked, check_version
@@ -63,8 +64,10 @@ def save_event(
     told, zone = event_told(event), event.timezone
     values = {name: (data.get(name) or "").strip() for name in EVENT_FIELDS}
     values["discreet"] = bool(data.get("discreet"))
-    if any(getattr(event, name) != value for name, value in values.items()):
+    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    if changed:
         event.version += 1
+        log.record(audit.CHANGED_EVENT, event.id, f"event {event.id}", changed, "edited")
     for name, value in values.items():
         setattr(event, name, value)
     moved = keep_local_times(event, zone)
@@ -87,9 +90,18 @@ def _create_event(data: dict, create_key: str | None) -> Event:
         event.discreet = bool(data.get("discreet"))
         db.session.add(event)
         db.session.flush()
+        log.record(audit.CHANGED_EVENT, event.id, f"event {event.id}", detail="created")
         return event
 
     return create_once(Event, create_key, make)[0]
+
+
+# what the audit log says a status change did
+STATUS_DONE = {
+    lifecycle.PUBLISH: "published",
+    lifecycle.UNPUBLISH: "unpublished",
+    lifecycle.CANCEL: "cancelled",
+}
 
 
 def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.EventChange:
@@ -107,6 +119,8 @@ def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.E
     change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
     if not asked and change.tell != lifecycle.Audiences():
         raise DomainError("This day has changed since the page was opened. Look again first.")
+    done = STATUS_DONE[action] + (" again" if event.status == EVENT_CANCELLED else "")
+    log.record(audit.CHANGED_EVENT, event.id, f"event {event.id}", detail=done)
     event.status = change.status
     db.session.flush()
     tell = change.tell
@@ -195,7 +209,10 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
     session = fresh(session)
     check_version(session.version, data.version)
     told = session_told(event, session)
-    apply_session(event, session, data, booked([session.id])[session.id])
+    changed = apply_session(event, session, data, booked([session.id])[session.id])
+    if changed:
+        subject = f"session {session.id}"
+        log.record(audit.CHANGED_SESSION, event.id, subject, changed, "edited")
     notes = session_notes(told, session_told(event, session), event.discreet)
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if notes and event.status != EVENT_CANCELLED:
@@ -211,6 +228,7 @@ def _new_session(event: Event, data: SessionData) -> EventSession:
     session = EventSession(event=event)
     db.session.add(session)
     apply_session(event, session, data, Booked())
+    log.record(audit.CHANGED_SESSION, event.id, f"session {session.id}", detail="created")
     return session
 
 

@@ -3,10 +3,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from surgery import web
+from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.bookings import previews
 from surgery.bookings import services as bookings
 from surgery.confirm import ask_first
+from surgery.domain import audit
 from surgery.domain.errors import DomainError
 from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
 from surgery.domain.session_changes import ChangeRefused, StaleForm
@@ -66,6 +68,7 @@ def new_event():
 def event(event_id: int):
     """One event: its sessions, who is booked, who is waiting, and the mix of people."""
     event = _event_or_404(event_id)
+    log.viewed(audit.VIEWED_BOOKINGS, event.id)
     return render_template(
         "organise/event.html",
         event=event,
@@ -243,7 +246,7 @@ def cancel_booking(event_id: int, booking_id: int):
     back = url_for(".event", event_id=event_id)
     if asking := ask_first(lambda: previews.cancelling_booking(booking), back):
         return asking
-    promoted = web.run(lambda: bookings.cancel(booking))
+    promoted = web.run(lambda: _booking_changed(booking, bookings.cancel, "cancelled"))
     if web.refused(promoted):
         return redirect(url_for(".event", event_id=event_id), code=303)
     names = ", ".join(b.registration.name for b in promoted)
@@ -259,10 +262,18 @@ def move_up(event_id: int, booking_id: int):
     """Move someone one place up the waiting list."""
     booking = _booking_or_404(event_id, booking_id)
     press(
-        lambda: bookings.move_up(booking),
+        lambda: _booking_changed(booking, bookings.move_up, "moved up the waiting list"),
         f"{booking.registration.name} moved up the waiting list.",
     )
     return redirect(url_for(".event", event_id=event_id), code=303)
+
+
+def _booking_changed(booking, change, done: str):
+    """Make an organiser's change to a booking, and log it with the change."""
+    result = change(booking)
+    event_id = booking.session.event_id
+    log.record(audit.CHANGED_BOOKING, event_id, f"booking {booking.id}", detail=done)
+    return result
 
 
 def _event_or_404(event_id: int) -> Event:

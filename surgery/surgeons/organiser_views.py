@@ -3,8 +3,10 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from surgery import web
+from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
+from surgery.domain import audit
 from surgery.events.models import Event
 from surgery.extensions import db
 from surgery.surgeons import previews, services
@@ -44,12 +46,7 @@ def add(event_id: int):
     form = volunteer_form(event)
     if form.validate_on_submit():
         details, key = form.details(form.email.data), form.form_key.data
-        outcome = web.run(
-            lambda: services.volunteer(
-                event.id, details, key, current_app.secret_key, by_organiser=True
-            ),
-            form.sessions.errors,
-        )
+        outcome = web.run(lambda: _added(event, details, key), form.sessions.errors)
         if not web.refused(outcome):
             word = "added" if outcome.is_new else "was already signed up"
             flash(f"{outcome.surgeon.name} {word}.", "success")
@@ -63,7 +60,8 @@ def approve(event_id: int, surgeon_id: int):
     """Approve a volunteer."""
     surgeon = _surgeon_or_404(event_id, surgeon_id)
     press(
-        lambda: services.approve(surgeon), f"{surgeon.name} approved; their invites are on the way."
+        lambda: _changed(surgeon, services.approve, "approved"),
+        f"{surgeon.name} approved; their invites are on the way.",
     )
     return redirect(url_for(".index", event_id=event_id), code=303)
 
@@ -76,8 +74,28 @@ def decline(event_id: int, surgeon_id: int):
     if asking := ask_first(lambda: previews.declining(surgeon), back):
         return asking
     done = "removed from this day" if surgeon.status == APPROVED else "declined, with thanks"
-    web.press(lambda: services.decline(surgeon), f"{surgeon.name} {done}.")
+    web.press(lambda: _changed(surgeon, services.decline, done), f"{surgeon.name} {done}.")
     return redirect(url_for(".index", event_id=event_id), code=303)
+
+
+def _added(event: Event, details, key: str) -> services.VolunteerOutcome:
+    """Add a surgeon, approved at once, and log it if this form made them."""
+    outcome = services.volunteer(event.id, details, key, current_app.secret_key, by_organiser=True)
+    if outcome.is_new:
+        _logged(outcome.surgeon, "added by an organiser")
+    return outcome
+
+
+def _changed(surgeon: Surgeon, change, done: str) -> None:
+    """Approve or decline a surgeon, and log it with the change (a double press that
+    changed nothing is not logged)."""
+    if change(surgeon):
+        _logged(surgeon, done)
+
+
+def _logged(surgeon: Surgeon, done: str) -> None:
+    """An audit entry for a surgeon: their id, never their name."""
+    log.record(audit.CHANGED_SURGEON, surgeon.event_id, f"surgeon {surgeon.id}", detail=done)
 
 
 def _surgeon_or_404(event_id: int, surgeon_id: int) -> Surgeon:

@@ -164,8 +164,8 @@ def _read_again(surgeon: Surgeon) -> None:
     db.session.expire(surgeon, ["availability"])
 
 
-def approve(surgeon: Surgeon) -> None:
-    """Approve a volunteer: they get an invite for each session they can do.
+def approve(surgeon: Surgeon) -> bool:
+    """Approve a volunteer: they get an invite for each session they can do; True if done.
 
     Approved already (a double press, or another organiser): nothing is sent again."""
     event = lock_day(surgeon.event_id)
@@ -173,7 +173,7 @@ def approve(surgeon: Surgeon) -> None:
     try:
         change = volunteering.change_surgeon(surgeon.status, volunteering.APPROVE, event.status)
     except AlreadyDone:
-        return
+        return False
     surgeon.status = change.status
     for slot in surgeon.availability:
         if slot.ical_sequence:  # a cancellation went out with this number: send a newer one
@@ -181,6 +181,7 @@ def approve(surgeon: Surgeon) -> None:
     db.session.flush()
     for kind in change.tell:
         notices.notify_surgeon(kind, surgeon, surgeon.availability)
+    return True
 
 
 def _refuse_if_cancelled(event: Event, consequence: str) -> None:
@@ -200,9 +201,10 @@ def _refuse_started(event: Event, session_ids: list[int]) -> None:
                 raise DomainError(refused)
 
 
-def decline(surgeon: Surgeon) -> None:
-    """Decline a volunteer, with thanks; cancel invites if they had been approved."""
-    _stand_down(surgeon, volunteering.DECLINE)
+def decline(surgeon: Surgeon) -> bool:
+    """Decline a volunteer, with thanks; cancel invites if they had been approved. True if
+    done (not declined or withdrawn already)."""
+    return _stand_down(surgeon, volunteering.DECLINE)
 
 
 def withdraw(surgeon: Surgeon) -> None:
@@ -210,7 +212,7 @@ def withdraw(surgeon: Surgeon) -> None:
     _stand_down(surgeon, volunteering.WITHDRAW)
 
 
-def _stand_down(surgeon: Surgeon, action: str) -> None:
+def _stand_down(surgeon: Surgeon, action: str) -> bool:
     """Leave every session: CANCEL invites sent, pairs dropped, told attendees told.
 
     Nothing is done if they had already left (a double press, or a decline after they
@@ -220,7 +222,7 @@ def _stand_down(surgeon: Surgeon, action: str) -> None:
     try:
         change = volunteering.change_surgeon(surgeon.status, action, event.status)
     except AlreadyDone:
-        return
+        return False
     for kind in change.tell:
         if kind == notices.SURGEON_CANCELLED:
             for slot in surgeon.availability:
@@ -232,6 +234,7 @@ def _stand_down(surgeon: Surgeon, action: str) -> None:
         matching.release_surgeon(surgeon, slot.session_id)
     surgeon.status = change.status
     db.session.flush()
+    return True
 
 
 def announce_change(sessions: list[EventSession], kind: str, notes: list[str] = ()) -> int:

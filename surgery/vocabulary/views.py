@@ -3,7 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from surgery import web
+from surgery.audit import log
 from surgery.auth.access import organiser_required
+from surgery.domain import audit
 from surgery.domain.session_changes import StaleForm
 from surgery.extensions import db
 from surgery.routing import form_id
@@ -14,6 +16,8 @@ from surgery.vocabulary.models import RoleTag, Topic
 bp = Blueprint("vocabulary", __name__, url_prefix="/organise/vocabulary")
 
 VOCABULARIES = {"role-tags": (RoleTag, "Role tags"), "topics": (Topic, "Topics")}
+# how the audit log names a term: its kind and id, never its name
+SUBJECTS = {RoleTag: "role tag", Topic: "topic"}
 
 
 @bp.before_request
@@ -35,7 +39,10 @@ def add(kind: str):
     form = TermForm(prefix=kind)
     if form.validate_on_submit():
         return _save(
-            lambda: services.add(model, form.name.data), f"Added “{form.name.data}”.", kind, form
+            lambda: _logged(services.add(model, form.name.data), "added"),
+            f"Added “{form.name.data}”.",
+            kind,
+            form,
         )
     return _page(kind, form), 400
 
@@ -47,7 +54,14 @@ def rename(kind: str, term_id: int):
     form = TermForm()
     if form.validate_on_submit():
         version = form_id(request.form.get("term_version", ""))
-        return _save(lambda: services.rename(term, form.name.data, version), "Renamed.", kind, form)
+        return _save(
+            lambda: _changed(
+                term, lambda: services.rename(term, form.name.data, version), "renamed"
+            ),
+            "Renamed.",
+            kind,
+            form,
+        )
     flash(f"Not renamed: {' '.join(form.name.errors)}", "error")
     return redirect(url_for(".index"), code=303)
 
@@ -58,7 +72,8 @@ def set_active(kind: str, term_id: int):
     term = db.get_or_404(_model(kind), term_id)
     active = request.form.get("active") == "1"
     said = f"“{term.name}” is {'offered again' if active else 'no longer offered'}."
-    web.press(lambda: services.set_active(term, active), said)
+    done = "offered again" if active else "retired"
+    web.press(lambda: _changed(term, lambda: services.set_active(term, active), done), said)
     return redirect(url_for(".index"), code=303)
 
 
@@ -71,8 +86,21 @@ def set_lived_experience(term_id: int):
         said = f"Surgeons tagged “{tag.name}” now count as bringing lived experience."
     else:
         said = f"“{tag.name}” no longer counts as lived experience in the matching."
-    web.press(lambda: services.set_lived_experience(tag, means), said)
+    done = "counts as lived experience" if means else "no longer counts as lived experience"
+    web.press(lambda: _changed(tag, lambda: services.set_lived_experience(tag, means), done), said)
     return redirect(url_for(".index"), code=303)
+
+
+def _changed(term, change, done: str):
+    """Make a change to a term, and log it with the change."""
+    change()
+    return _logged(term, done)
+
+
+def _logged(term, done: str):
+    """An audit entry for a term: its kind and id, never its name."""
+    log.record(audit.CHANGED_VOCABULARY, subject=f"{SUBJECTS[type(term)]} {term.id}", detail=done)
+    return term
 
 
 def _save(change, message: str, kind: str, form: TermForm):

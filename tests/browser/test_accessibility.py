@@ -230,6 +230,23 @@ def test_organisers_page(page, base_url, seed, axe_script):
     assert_fits_the_screen(page)
 
 
+def test_audit_log_page(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/events/{seed.event_id}")  # looking at bookings is logged
+    page.get_by_role("link", name="Audit log").first.click()
+    log = page.get_by_role("table", name=re.compile("Audit log, newest first"))
+    expect(log.get_by_role("row", name=re.compile("Viewed bookings")).first).to_be_visible()
+    assert_accessible(page, axe_script, "the audit log")
+    page.get_by_label("From").fill("2026-12-31")
+    page.get_by_label("To").fill("2026-01-01")
+    page.get_by_role("button", name="Show entries").click()
+    expect(page.locator(".field-error")).to_contain_text("The end date is before the start date.")
+    assert_accessible(page, axe_script, "the audit log with a filter error")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+    assert_accessible(page, axe_script, "the audit log on a phone")
+
+
 def test_lost_link_pages(page, base_url, seed, axe_script):
     page.goto(f"{base_url}/events/{seed.event_id}")
     page.get_by_role("link", name="Email me my booking link").click()
