@@ -14,6 +14,7 @@ from surgery.extensions import db
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 _relaxed = contextvars.ContextVar("relaxed_durability", default=False)
+_writing = contextvars.ContextVar("writing_while_reading", default=False)
 
 
 def utcnow() -> dt.datetime:
@@ -62,6 +63,20 @@ def relaxed_durability():
         _relaxed.reset(token)
 
 
+@contextlib.contextmanager
+def writing():
+    """Transactions begun inside write, even in a request that only reads (a GET).
+
+    On SQLite a GET's transaction begins without the write lock; one that then writes must
+    upgrade its lock, and under load that fails at once instead of waiting its turn.
+    """
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
 def init_engine(app) -> None:
     """Set up SQLite so writers queue instead of failing with 'database is locked'."""
     with app.app_context():
@@ -94,7 +109,8 @@ def init_engine(app) -> None:
         if connection.info.get("synchronous") != synchronous:  # set outside a transaction
             connection.exec_driver_sql(f"PRAGMA synchronous = {synchronous}")
             connection.info["synchronous"] = synchronous
-        connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")
+        only_reads = reads_only() and not _writing.get()
+        connection.exec_driver_sql("BEGIN" if only_reads else "BEGIN IMMEDIATE")
 
 
 def reads_only() -> bool:

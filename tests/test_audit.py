@@ -90,6 +90,29 @@ def test_opening_the_floor_is_logged_but_not_its_live_refreshes(
     assert_by_org(only(audit.VIEWED_FLOOR), organiser, event.id, subject, "")
 
 
+def test_opening_a_page_again_soon_is_one_look_and_later_another(
+    organiser_client, organiser, make_event
+):
+    """The floor reloads itself: a reload is the same look, an hour later is a new one."""
+    event = make_event()
+    floor = f"/organise/sessions/{event.sessions[0].id}/floor"
+    for _ in range(3):
+        assert organiser_client.get(floor).status_code == 200
+    [first] = entries(audit.VIEWED_FLOOR)
+    first.at -= dt.timedelta(minutes=audit.LOOK_AGAIN_MINUTES)
+    db.session.commit()
+    assert organiser_client.get(floor).status_code == 200
+    assert len(entries(audit.VIEWED_FLOOR)) == 2
+
+
+def test_each_download_is_recorded_even_moments_apart(organiser_client, make_event):
+    event = make_event()
+    for _ in range(2):
+        response = organiser_client.get(f"/organise/events/{event.id}/bookings.csv?sensitive=1")
+        assert response.status_code == 200
+    assert len(entries(audit.DOWNLOADED_SENSITIVE)) == 2
+
+
 @pytest.mark.parametrize(
     ("query", "action", "other"),
     [

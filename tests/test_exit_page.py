@@ -51,6 +51,10 @@ def test_every_public_page_offers_a_way_out(app, client, make_event):
         "/volunteer/lost-link",
         surgeon_page,
         f"/feedback/{token_for(app.secret_key, seed)}",
+        f"/bookings/{token}/your-data",
+        f"{surgeon_page}/your-data",
+        "/privacy",
+        "/your-data-deleted",
     ]
     for url in pages:
         assert_exits(client, url)

@@ -4,6 +4,7 @@ An entry names the action, the day, the kind and id of the row, and which fields
 never the values of sensitive answers, so reading the log reveals nothing about anyone.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 # looking at or taking away people's data
@@ -47,12 +48,25 @@ CHANGES = (
 REMOVALS = (ERASED_PERSON, REMOVED_PERSONAL_DATA, PURGED, WITHDREW_CONSENT)
 ACTIONS = VIEWS + CHANGES + REMOVALS
 
+# opening a page again within this time is the same look: the floor and the day's page
+# reload themselves, and an entry per reload would bury the log (and write on every read)
+LOOK_AGAIN_MINUTES = 15
+PAGE_LOOKS = (VIEWED_BOOKINGS, VIEWED_MATCHING, VIEWED_FLOOR, VIEWED_DUE)
+
 # who did it, when it was not a signed-in organiser
 THE_PERSON = "the person themselves"
 AUTOMATIC = "automatic removal"
 
 # the longest detail kept: a list of field names, never what was in them
 DETAIL_LIMIT = 500
+
+
+def worth_recording(action: str, last_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """True unless the same organiser opened the same page a moment ago: a download is
+    recorded every time, a page once per look."""
+    if action not in PAGE_LOOKS or last_at is None:
+        return True
+    return now - last_at >= dt.timedelta(minutes=LOOK_AGAIN_MINUTES)
 
 
 @dataclass(frozen=True)
