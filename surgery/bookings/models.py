@@ -53,6 +53,8 @@ class Registration(db.Model):
     # may their surgeon see role tags and access needs too (only with consent_sensitive)
     share_with_surgeon: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     wants_lived_experience: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # they would like the surgeon who helped them on an earlier day, if that surgeon is here
+    wants_same_surgeon: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # languages besides English they would like help in, e.g. ["BSL"]
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

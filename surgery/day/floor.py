@@ -9,14 +9,15 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
 from surgery.database import utcnow
+from surgery.day import pairing
 from surgery.day.models import HelpRecord
 from surgery.domain import attendance, floor, lifecycle
-from surgery.domain.capacity import CONFIRMED
+from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.events.models import SURGERY, Event, EventSession
 from surgery.events.services import lock_day
 from surgery.extensions import db
-from surgery.matching.services import as_attendee, as_surgeon
+from surgery.matching.services import as_attendee
 from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession
 
 
@@ -33,6 +34,12 @@ class FloorState:
     suggestions: dict[int, Booking]  # free surgeon id -> who to see next
     done: list[HelpRecord]
     since: dict[int, dt.datetime]  # booking id -> when their wait began, help time left out
+    own: dict[int, tuple[str, str]]  # booking id -> (their own surgeon's name, why)
+
+    @property
+    def free(self) -> list[Surgeon]:
+        """Surgeons here and not helping anyone, for pairing by hand."""
+        return [s for s in self.present if s.id not in self.helping]
 
     def minutes_waiting(self, booking: Booking) -> int:
         """How long someone has been waiting, in whole minutes, not counting time with a
@@ -45,7 +52,7 @@ class FloorState:
 
 
 def state(session: EventSession) -> FloorState:
-    """The floor now: five queries, whatever the numbers."""
+    """The floor now: a fixed number of queries, whatever the numbers."""
     now = utcnow()
     here = _checked_in_bookings(session)
     records = list(
@@ -63,16 +70,22 @@ def state(session: EventSession) -> FloorState:
         b.id: floor.waiting_since(b.registration.checked_in_at, pairings.get(b.id, []))
         for b in here
     }
+    # people from the waiting list, here without a place, wait after everyone with one
     waiting = sorted(
-        (b for b in here if since[b.id] is not None), key=lambda b: (since[b.id], b.id)
+        (b for b in here if since[b.id] is not None),
+        key=lambda b: (b.status != CONFIRMED, since[b.id], b.id),
     )
     surgeons = _surgeons(session)
     present = [s for s in surgeons if s.arrived_at and not s.left_at]
     helping = {r.surgeon_id: r for r in records if r.ended_at is None}
-    free = [s for s in present if s.id not in helping]
-    queue = [floor.Waiting(b.id, since[b.id], as_attendee(b)) for b in waiting]
-    chosen = floor.suggestions([as_surgeon(s) for s in free], queue)
+    queue = [
+        floor.Waiting(b.id, since[b.id], as_attendee(b), later=b.status != CONFIRMED)
+        for b in waiting
+    ]
+    own = pairing.wanted(session, waiting, surgeons)
+    chosen = pairing.suggest(queue, present, helping, records, own, now)
     by_id = {b.id: b for b in waiting}
+    names = {s.id: s.name for s in surgeons}
     return FloorState(
         session=session,
         now=now,
@@ -83,18 +96,20 @@ def state(session: EventSession) -> FloorState:
         suggestions={sid: by_id[bid] for sid, bid in chosen.items()},
         done=[r for r in records if r.ended_at is not None],
         since={b.id: since[b.id] for b in waiting},
+        own={bid: (names[w.surgeon_id], w.why) for bid, w in own.items()},
     )
 
 
 def _checked_in_bookings(session: EventSession) -> list[Booking]:
-    """Confirmed bookings of people who are here, longest waiting first."""
+    """Bookings of people who are here, longest waiting first: confirmed places, and
+    waiting-list places of people who came anyway (they queue after those with places)."""
     return list(
         db.session.scalars(
             sa.select(Booking)
             .join(Booking.registration)
             .where(
                 Booking.session_id == session.id,
-                Booking.status == CONFIRMED,
+                Booking.status.in_((CONFIRMED, WAITLISTED)),
                 Registration.checked_in_at.is_not(None),
             )
             .options(
@@ -119,8 +134,11 @@ def _surgeons(session: EventSession) -> list[Surgeon]:
     )
 
 
-def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord:
-    """Start a pairing: the person is waiting, the surgeon is here and free."""
+def start(
+    session: EventSession, booking_id: int, surgeon_id: int, by_hand: bool = False
+) -> HelpRecord:
+    """Start a pairing: the person is waiting, the surgeon is here and free. by_hand: the
+    organiser chose the pair; a pair made before follows the surgeon they start with."""
     event = lock_day(session.event_id)
     now = state(session)
     person = next((b for b in now.waiting if b.id == booking_id), None)
@@ -134,9 +152,11 @@ def start(session: EventSession, booking_id: int, surgeon_id: int) -> HelpRecord
         booking_id=person.id,
         surgeon_id=surgeon.id,
         topics=[t.name for t in person.registration.topics],
+        by_hand=by_hand,
     )
     db.session.add(record)
     db.session.flush()
+    pairing.follow(record)
     return record
 
 

@@ -27,6 +27,8 @@ class HelpRecord(db.Model):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # ended before they were done (the surgeon left, or they need more help): they wait again
     back_in_queue: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # an organiser chose this pair themselves rather than taking the floor's suggestion
+    by_hand: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     booking: Mapped[Booking] = relationship()
     surgeon: Mapped[Surgeon] = relationship()

@@ -9,11 +9,15 @@ from surgery.domain import matching
 
 @dataclass(frozen=True)
 class Waiting:
-    """Someone checked in and waiting for a surgeon, since when, and what they asked for."""
+    """Someone checked in and waiting for a surgeon, since when, and what they asked for.
+
+    later: they came from the waiting list without a place, so they wait after everyone
+    with one, as the queue shows them."""
 
     booking_id: int
     since: dt.datetime
     attendee: matching.Attendee
+    later: bool = False
 
 
 def next_for(surgeon: matching.Surgeon, waiting: Sequence[Waiting], taken=frozenset()):
@@ -25,7 +29,7 @@ def next_for(surgeon: matching.Surgeon, waiting: Sequence[Waiting], taken=frozen
         value = matching.fit_value(person.attendee, surgeon)
         if value is None:
             continue
-        key = (person.since, -value)
+        key = (person.later, person.since, -value)
         if best_key is None or key < best_key:
             best, best_key = person, key
     return best

@@ -28,6 +28,9 @@ TOPIC_VALUE = 100
 LIVED_EXPERIENCE_VALUE = 60
 LANGUAGE_VALUE = 60
 ANY_TOPIC_VALUE = 10  # an attendee who named no topic can be helped by anyone
+# asked for the surgeon who helped them last time: worth more than one shared topic, so the
+# request is honoured when that surgeon can help; capacity still limits who they take
+SAME_SURGEON_VALUE = 150
 PAIR_VALUE = 10_000
 LOAD_STEP = 1
 LOAD_STEP_CAP = 9
@@ -41,6 +44,7 @@ class Attendee:
     topics: frozenset[str] = frozenset()
     wants_lived_experience: bool = False
     languages: frozenset[str] = frozenset()
+    same_surgeon: int | None = None  # the surgeon (here) they asked for again, if any
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ def fit_value(attendee: Attendee, surgeon: Surgeon) -> int | None:
         value += LIVED_EXPERIENCE_VALUE
     if attendee.languages:
         value += LANGUAGE_VALUE * len(attendee.languages & surgeon.languages)
+    if attendee.same_surgeon == surgeon.id:
+        value += SAME_SURGEON_VALUE
     return value
 
 
@@ -110,6 +116,8 @@ def fit_reasons(attendee: Attendee, surgeon: Surgeon) -> tuple[str, ...]:
     languages = sorted(attendee.languages & surgeon.languages)
     if languages:
         reasons.append(f"speaks {', '.join(languages)}, as asked")
+    if attendee.same_surgeon == surgeon.id:
+        reasons.append("helped them last time, as asked")
     return tuple(reasons)
 
 

@@ -20,6 +20,7 @@ from surgery.events.models import EventSession
 from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.mail import notices
+from surgery.matching import last_time
 from surgery.matching.models import ACCEPTED, LOCKED, Match
 from surgery.surgeons.models import APPROVED, Surgeon, SurgeonSession
 
@@ -48,8 +49,11 @@ def plan(session: EventSession) -> Plan:
     surgeons = _surgeons(session)
     fixed = _fixed(session)
     kept = [(m.booking_id, m.surgeon_id) for m in fixed]
+    again = last_time.surgeons_asked_for(
+        session.event_id, [b.registration for b in bookings.values()], surgeons.values()
+    )
     result = matching.match(
-        [as_attendee(b) for b in bookings.values()],
+        [as_attendee(b, again.get(b.registration_id)) for b in bookings.values()],
         [as_surgeon(s) for s in surgeons.values()],
         locked=kept,
     )
@@ -94,14 +98,15 @@ def _fixed(session: EventSession) -> list[Match]:
     return list(db.session.scalars(query))
 
 
-def as_attendee(booking: Booking) -> matching.Attendee:
-    """A booking as the matcher sees it."""
+def as_attendee(booking: Booking, same_surgeon: int | None = None) -> matching.Attendee:
+    """A booking as the matcher sees it; same_surgeon: the surgeon they asked for again."""
     registration = booking.registration
     return matching.Attendee(
         id=booking.id,
         topics=frozenset(t.name for t in registration.topics),
         wants_lived_experience=registration.wants_lived_experience,
         languages=frozenset(registration.languages or ()),
+        same_surgeon=same_surgeon,
     )
 
 

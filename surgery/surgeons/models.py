@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.ical import new_uid
+from surgery.domain.tokens import new_checkin_code
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.vocabulary.models import RoleTag, Topic
@@ -47,6 +48,10 @@ class Surgeon(db.Model):
     # on the day
     arrived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     left_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # shown as text and a QR code; typed or scanned at the door, as attendees' codes are
+    checkin_code: Mapped[str | None] = mapped_column(
+        sa.String(12), unique=True, index=True, nullable=True, default=new_checkin_code
+    )
     token_seed: Mapped[str] = mapped_column(sa.String(64))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
