@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from surgery.bookings.models import Booking, Registration
+from surgery.bookings.models import Booking
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.tokens import hash_token, manage_token, new_checkin_code, new_form_key
 from surgery.events.models import SURGERY, EventSession
