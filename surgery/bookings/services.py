@@ -309,6 +309,27 @@ def refill(session: EventSession) -> list[Booking]:
     return promoted
 
 
+def place_on_arrival(booking: Booking) -> bool:
+    """Someone on a waiting list has come on the day: a place free in that session is theirs
+    now (the day must be locked). True if they got it. They are at the door, so the door
+    tells them; no email."""
+    session = booking.session
+    if booking.status != WAITLISTED or session.capacity is None:
+        return False
+    confirmed, _ = _counts(session.id)
+    if capacity.places_left(session.capacity, confirmed) <= 0:
+        return False
+    try:
+        change = lifecycle.change_booking(
+            booking.status, lifecycle.PROMOTE, session.event.status, over=is_over(session)
+        )
+    except DomainError:
+        return False
+    booking.status = change.status
+    db.session.flush()
+    return True
+
+
 def announce_change(
     sessions: list[EventSession], kind: str = notices.UPDATED, notes: list[str] = ()
 ) -> int:

@@ -26,6 +26,7 @@ from surgery.events.services import published_event
 from surgery.forms import LostLinkForm, choices
 from surgery.links import public_url
 from surgery.mail import lost_links
+from surgery.matching import last_time
 from surgery.qr import qr_image
 from surgery.vocabulary import services as vocabulary
 from surgery.vocabulary.models import RoleTag, Topic
@@ -119,6 +120,7 @@ def confirmation(token: str):
         token=token,
         states=states,
         truth=state.truth(registration, states),
+        helped_before=last_time.had_a_surgeon_before(registration),
     )
 
 
@@ -143,6 +145,16 @@ def update_about(token: str):
     if web.press(lambda: services.apply_about(registration, about), "Your answers are saved."):
         _say_what_was_not_kept(about.unconsented())
     return redirect(url_for("bookings.manage", token=token), code=303)
+
+
+@bp.post("/bookings/<token>/same-surgeon")
+def same_surgeon(token: str):
+    """The person would like the surgeon who helped them last time, if they are here."""
+    registration = registration_or_404(token)
+    wanted = request.form.get("same_surgeon") == "y"
+    said = "We will try to pair you with the same surgeon as last time." if wanted else "Saved."
+    web.press(lambda: last_time.ask_again(registration, wanted), said)
+    return redirect(url_for("bookings.manage", token=token, _anchor="same-surgeon"), code=303)
 
 
 @bp.post("/bookings/<token>/add")
@@ -265,4 +277,5 @@ def _manage_page(registration, token: str, form: AboutYouForm, add_form=None):
         places=state.places_by_session(registration.event.sessions),
         states=states,
         truth=state.truth(registration, states),
+        helped_before=last_time.had_a_surgeon_before(registration),
     )

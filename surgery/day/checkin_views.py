@@ -4,12 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from surgery.bookings.models import Registration
-from surgery.day import door, services
+from surgery.day import door, services, surgeon_door
 from surgery.day.forms import CodeForm
 from surgery.events.models import Event
 from surgery.events.services import Filters, past_events, upcoming_events
 from surgery.extensions import db
+from surgery.matching import last_time
 from surgery.routing import form_id
+from surgery.surgeons.models import Surgeon
 from surgery.web import press
 
 bp = Blueprint("checkin", __name__, url_prefix="/organise")
@@ -20,6 +22,8 @@ bp = Blueprint("checkin", __name__, url_prefix="/organise")
 # POST  /organise/events/<id>/checkin/<rid>/undo         undo
 # POST  /organise/events/<id>/checkin/code               typed code
 # GET   /organise/checkin/<code>                         scan (the QR code's address)
+# POST  /organise/events/<id>/checkin/surgeons/<sid>/arrive  surgeon_arrive
+# POST  /organise/events/<id>/checkin/<rid>/same-surgeon  same_surgeon (on=1 or off)
 # GET   /organise/events/<id>/sign-in-sheet             sheet (to print)
 # GET,POST /organise/events/<id>/attendance             attendance (from the sheet)
 
@@ -62,6 +66,7 @@ def page(event_id: int):
         "day/checkin.html",
         event=event,
         people=people,
+        helped_before=last_time.helped_before(event.id, [p.registration for p in people]),
         counts=door.counts(everyone),
         search=search,
         code_form=CodeForm(),
@@ -72,8 +77,20 @@ def page(event_id: int):
 def arrive(event_id: int, registration_id: int):
     """Mark someone arrived."""
     registration = _registration_or_404(event_id, registration_id)
-    press(lambda: services.check_in(registration), f"{registration.name} is here.")
+    press(lambda: services.check_in(registration), _arrived(registration))
     return _back(event_id)
+
+
+def _arrived(registration: Registration):
+    """What the door says: they are here, and any place from the waiting list they got."""
+
+    def said(placed) -> str:
+        taken = " and ".join(b.session.title for b in placed)
+        return f"{registration.name} is here." + (
+            f" They have a place in {taken} now." if taken else ""
+        )
+
+    return said
 
 
 @bp.post("/events/<int:event_id>/checkin/<int:registration_id>/undo")
@@ -92,11 +109,16 @@ def typed_code(event_id: int):
     """Check someone in by the code on their email or phone."""
     event = db.get_or_404(Event, event_id)
     form = CodeForm()
-    registration = services.by_code(form.code.data or "") if form.validate() else None
+    typed = (form.code.data or "") if form.validate() else ""
+    registration = services.by_code(typed) if typed else None
+    surgeon = surgeon_door.by_code(typed) if typed and registration is None else None
+    if surgeon is not None and surgeon.event_id == event.id:
+        press(lambda: surgeon_door.check_in(surgeon), f"{surgeon.name} (surgeon) is here.")
+        return _back(event_id)
     if registration is None or registration.event_id != event.id:
         flash("No booking for this day has that code. Check it, or search by name.", "error")
         return _back(event_id)
-    press(lambda: services.check_in(registration), f"{registration.name} is here.")
+    press(lambda: services.check_in(registration), _arrived(registration))
     return _back(event_id)
 
 
@@ -108,11 +130,45 @@ def scan(code: str):
     Opening a link changes nothing (link previews and prefetching open links too).
     """
     registration = services.by_code(code)
-    if registration is None or not _may_check_in(registration.event):
+    if registration is None:
+        return _scan_surgeon(code)
+    if not _may_check_in(registration.event):
         abort(404)
     state = door.state_of(registration, door.waiting_positions(registration.event))
     refusal = services.check_in_refusal(registration, state)
     return render_template("day/scan.html", registration=registration, state=state, refusal=refusal)
+
+
+def _scan_surgeon(code: str):
+    """A surgeon's QR code: who they are, and one tap to mark them here."""
+    surgeon = surgeon_door.by_code(code)
+    if surgeon is None or not _may_check_in(surgeon.event):
+        abort(404)
+    refusal = surgeon_door.refusal(surgeon)
+    return render_template("day/scan_surgeon.html", surgeon=surgeon, refusal=refusal)
+
+
+@bp.post("/events/<int:event_id>/checkin/surgeons/<int:surgeon_id>/arrive")
+def surgeon_arrive(event_id: int, surgeon_id: int):
+    """Mark a surgeon here, from their code."""
+    surgeon = db.session.get(Surgeon, surgeon_id)
+    if surgeon is None or surgeon.event_id != event_id:
+        abort(404)
+    press(lambda: surgeon_door.check_in(surgeon), f"{surgeon.name} (surgeon) is here.")
+    return _back(event_id)
+
+
+@bp.post("/events/<int:event_id>/checkin/<int:registration_id>/same-surgeon")
+def same_surgeon(event_id: int, registration_id: int):
+    """The person would like the surgeon who helped them last time (or no longer)."""
+    registration = _registration_or_404(event_id, registration_id)
+    wanted = request.form.get("on") == "1"
+    press(
+        lambda: last_time.ask_again(registration, wanted),
+        f"{registration.name} {'asks for' if wanted else 'no longer asks for'} "
+        "the same surgeon as last time.",
+    )
+    return _back(event_id)
 
 
 @bp.get("/events/<int:event_id>/sign-in-sheet")

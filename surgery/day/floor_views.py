@@ -1,6 +1,6 @@
 """The live surgery floor for organisers."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from surgery.audit import log
 from surgery.auth.access import organiser_required
@@ -19,6 +19,7 @@ bp = Blueprint("floor", __name__, url_prefix="/organise/sessions/<int:session_id
 # GET   /organise/sessions/<sid>/floor                     page
 # GET   /organise/sessions/<sid>/floor/live                live (the page's changing part)
 # POST  /organise/sessions/<sid>/floor/start               start (pair = booking:surgeon)
+# POST  /organise/sessions/<sid>/floor/by-hand           by_hand (booking, surgeon: any pair)
 # POST  /organise/sessions/<sid>/floor/<hid>/end           end (back=1: they need more help)
 # POST  /organise/sessions/<sid>/floor/surgeons/<id>/here  here
 # POST  /organise/sessions/<sid>/floor/surgeons/<id>/gone  gone
@@ -56,6 +57,23 @@ def start(session_id: int):
     if booking_id is None or surgeon_id is None:
         abort(400)
     return _change(session, lambda: floor.start(session, booking_id, surgeon_id))
+
+
+@bp.post("/by-hand")
+def by_hand(session_id: int):
+    """Start any waiting person with any free surgeon, as the organiser chose; a pair made
+    before follows, and nobody is emailed (both are here)."""
+    session = surgery_session_or_404(session_id)
+    booking_id = form_id(request.form.get("booking", ""))
+    surgeon_id = form_id(request.form.get("surgeon", ""))
+    if booking_id is None or surgeon_id is None:
+        flash("Choose a person and a surgeon.", "error")
+        return redirect(url_for(".page", session_id=session.id), code=303)
+    return _change(
+        session,
+        lambda: floor.start(session, booking_id, surgeon_id, by_hand=True),
+        lambda record: f"{record.booking.registration.name} is with {record.surgeon.name}.",
+    )
 
 
 @bp.post("/<int:record_id>/end")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
-from surgery.bookings.services import AboutYou, apply_about, next_queue_key
+from surgery.bookings.services import AboutYou, apply_about, next_queue_key, place_on_arrival
 from surgery.database import lock_row, utcnow
 from surgery.day import door
 from surgery.day.models import Feedback
@@ -55,13 +55,15 @@ def people(event: Event, search: str = "", fresh: bool = False) -> list[Registra
     return list(db.session.scalars(query.execution_options(populate_existing=fresh)))
 
 
-def check_in(registration: Registration) -> None:
+def check_in(registration: Registration) -> list[Booking]:
     """Mark someone arrived (again is harmless); refused for a cancelled booking or day.
+    Someone on a waiting list gets a place that is free in that session; returns the
+    bookings that got one. Otherwise they wait on the floor after people with places.
 
-    Decided under the event's lock on fresh rows, so a booking cancelled a moment ago is
+    Decided under the day's lock on fresh rows, so a booking cancelled a moment ago is
     never checked in on what the session read before.
     """
-    event = lock_row(Event, registration.event_id)
+    event = lock_day(registration.event_id)
     db.session.refresh(registration)
     fresh = sa.select(Booking).where(Booking.registration_id == registration.id)
     db.session.scalars(fresh.execution_options(populate_existing=True)).all()
@@ -71,7 +73,9 @@ def check_in(registration: Registration) -> None:
         raise DomainError(refusal)
     if registration.checked_in_at is None:
         registration.checked_in_at = utcnow()
+    placed = [b for b in registration.bookings if place_on_arrival(b)]
     db.session.flush()
+    return placed
 
 
 def check_in_refusal(registration: Registration, state, event: Event | None = None):

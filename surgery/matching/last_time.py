@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
 from surgery.day.models import HelpRecord
+from surgery.domain.errors import DomainError
 from surgery.extensions import db
 from surgery.surgeons.models import Surgeon
 
@@ -49,3 +50,22 @@ def surgeons_asked_for(
     today = {s.email.lower(): s.id for s in surgeons}
     found = {r.id: today.get(last.get(r.email, "")) for r in asking}
     return {rid: sid for rid, sid in found.items() if sid is not None}
+
+
+def helped_before(event_id: int, registrations: Iterable[Registration]) -> set[int]:
+    """The ids of these registrations whose person was helped on an earlier day."""
+    by_email = {r.email: r.id for r in registrations if r.email}
+    if not by_email:
+        return set()
+    rows = db.session.execute(
+        _earlier(event_id, set(by_email)).with_only_columns(Registration.email)
+    )
+    return {by_email[email] for (email,) in rows}
+
+
+def ask_again(registration: Registration, wanted: bool) -> None:
+    """They would like last time's surgeon (or no longer); only someone helped before may ask."""
+    if wanted and not had_a_surgeon_before(registration):
+        raise DomainError("They have not been helped by a surgeon on an earlier day.")
+    registration.wants_same_surgeon = wanted
+    db.session.flush()

@@ -1,6 +1,16 @@
 """Volunteering as a surgeon, and the surgeon's private manage link."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from surgery import limits, web
 from surgery.bookings import state
@@ -12,9 +22,11 @@ from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import SURGERY
 from surgery.events.services import published_event
 from surgery.forms import choices
+from surgery.links import public_url
+from surgery.qr import qr_image
 from surgery.surgeons import previews, services
 from surgery.surgeons.forms import SurgeonForm, VolunteerForm
-from surgery.surgeons.models import WITHDRAWN
+from surgery.surgeons.models import APPROVED, WITHDRAWN
 from surgery.vocabulary import services as vocabulary
 from surgery.vocabulary.models import RoleTag, Topic
 
@@ -106,6 +118,16 @@ def withdraw(token: str):
         lambda: services.withdraw(surgeon), "You have withdrawn. Thank you for letting us know."
     )
     return redirect(url_for(".manage", token=token), code=303)
+
+
+@bp.get("/volunteer/<token>/checkin-qr.svg")
+def checkin_qr(token: str):
+    """The QR code of a confirmed surgeon's check-in code, to show at the door."""
+    surgeon = surgeon_or_404(token)
+    if surgeon.status != APPROVED or not surgeon.checkin_code:
+        abort(404)
+    url = public_url("checkin.scan", code=surgeon.checkin_code)
+    return Response(qr_image(url, "svg"), mimetype="image/svg+xml")  # no-store: headers.py
 
 
 def surgeon_or_404(token: str):
