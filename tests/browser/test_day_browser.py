@@ -303,6 +303,10 @@ def test_floor_page(page, base_url, seed, axe_script):
     expect(surgeons_here).to_contain_text("Dee Dixon")
     helped = page.get_by_role("region", name=re.compile("^Helped so far"))
     expect(helped).to_contain_text("Priya Patel")
+    by_hand = page.get_by_role("region", name="Pair by hand")
+    expect(by_hand.get_by_label("Person waiting")).to_contain_text("Max Miller")
+    expect(by_hand.get_by_label("Free surgeon")).to_contain_text("Cal Chen")
+    expect(by_hand.get_by_role("button", name="Start this pair")).to_be_visible()
     screenshot(page, "floor-desktop")
     assert_accessible(page, axe_script, "the surgery floor")
     page.set_viewport_size(PHONE)
@@ -346,3 +350,16 @@ def test_door_logins_page(page, base_url, seed, axe_script):
     )
     expect(page.get_by_role("table", name="Door logins that can sign in now")).to_have_count(0)
     assert_accessible(page, axe_script, "the door logins page after removing one")
+
+
+def test_a_surgeons_code_opens_their_check_in(page, base_url, seed, live_app, axe_script):
+    with live_app.app_context():
+        dee = db.session.scalars(sa.select(Surgeon).where(Surgeon.name == "Dee Dixon")).one()
+        code = dee.checkin_code
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/checkin/{code}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dee Dixon")
+    expect(
+        page.get_by_role("button", name=re.compile("^Arrived.*Dee Dixon, surgeon"))
+    ).to_be_visible()
+    assert_accessible(page, axe_script, "a surgeon's check-in page")
