@@ -19,12 +19,13 @@ from surgery.auth.models import Organiser
 from surgery.bookings import services as bookings
 from surgery.bookings.services import AboutYou, BookingRequest
 from surgery.database import utcnow
-from surgery.domain.tokens import new_form_key
+from surgery.domain.tokens import manage_token, new_form_key
 from surgery.events.models import PUBLISHED, SURGERY, WORKSHOP, Event, EventSession
 from surgery.extensions import db
 from surgery.matching import services as matching
 from surgery.matching.models import ACCEPTED, Match
 from surgery.surgeons import services as surgeons
+from surgery.surgeons.models import Surgeon
 from surgery.surgeons.services import SurgeonDetails
 from surgery.vocabulary.models import RoleTag, Topic
 from tests.browser.conftest import (
@@ -357,3 +358,17 @@ def test_accepting_a_pair_by_keyboard(page, base_url, seed, live_app):
         assert (match.surgeon_id, match.status) == (seed.surgeons["Cal"], ACCEPTED)
         assert match.session_id == seed.afternoon_id
         assert match.accepted_at is not None
+
+
+def test_a_confirmed_surgeons_page_shows_their_check_in_code(
+    page, base_url, seed, live_app, axe_script
+):
+    with live_app.app_context():
+        surgeon = db.session.get(Surgeon, next(iter(seed.surgeons.values())))
+        token, code = manage_token(SECRET, surgeon.token_seed), surgeon.checkin_code
+    page.goto(f"{base_url}/volunteer/{token}")
+    expect(page.get_by_text(f"say your check-in code: {code}")).to_be_visible()
+    qr = page.get_by_role("img", name=f"QR code for your check-in code {code}")
+    expect(qr).to_be_visible()
+    assert page.evaluate("document.querySelector('img[alt^=\"QR code\"]').naturalWidth") > 0
+    assert_accessible(page, axe_script, "a confirmed surgeon's manage page")
