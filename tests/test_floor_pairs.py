@@ -446,3 +446,46 @@ def test_one_request_for_sue_is_held_not_everyone_who_asks(
     page = organiser_client.get(floor_url(today)).text
 
     assert "Next: Cal" in surgeon_card(page, "Tom")
+
+
+# the floor page's cost
+
+
+def statements_of(client, url: str) -> int:
+    """SQL statements of one request (after a warm-up), transactions aside."""
+    client.get(url)
+    said: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        said.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return sum(
+        s.split()[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+        for s in said
+    )
+
+
+def test_pairs_and_requests_add_no_queries_per_person(organiser_client, client, today, last_time):
+    ask_for_sue(client, today)
+    accepted(today, "Bea", "Tom")
+    arrived("Ana", 10)
+    arrived("Bea", 5)
+    here(organiser_client, today, "Sue")
+    few = statements_of(organiser_client, floor_url(today))
+
+    for n in range(6):
+        name = f"Extra{n}"
+        helped_before(last_time, name, last_time.sue)
+        booked = book(client, today, name, topics=[])
+        url = f"/bookings/{manage_token(booked)}"
+        post_form(client, url, f"{url}/same-surgeon", data={"same_surgeon": "y"})
+        arrived(name, 20 + n)
+    page = organiser_client.get(floor_url(today)).text
+    assert len(waiting(page)) == 8
+
+    assert statements_of(organiser_client, floor_url(today)) == few
