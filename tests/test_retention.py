@@ -175,7 +175,7 @@ def test_names_addresses_codes_and_links_go_twelve_months_after(app, client, pas
     purge_round(ends + 30 * DAY)
     before = people_of(past_day.id)
     links = [f"/bookings/{manage_token(app.secret_key, p.token_seed)}" for p in before]
-    codes = [p.checkin_code for p in before]
+    codes = [p.checkin_code for p in before] + [s.checkin_code for s in surgeons_of(past_day.id)]
     emails = {p.email for p in before} | {s.email for s in surgeons_of(past_day.id)}
     assert len(messages_of(emails)) >= 5  # bookings, pairs, the surgeons' notices
     zoe_mail = len(messages_of({"zoe@example.org"}))
@@ -192,6 +192,7 @@ def test_names_addresses_codes_and_links_go_twelve_months_after(app, client, pas
     after = people_of(past_day.id)
     assert {(p.name, p.email) for p in after} == {("removed", None)}
     assert not set(codes) & {p.checkin_code for p in after}
+    assert not set(codes) & {s.checkin_code for s in surgeons_of(past_day.id)}
     for link in links:
         assert client.get(link).status_code == 404
     for surgeon in surgeons_of(past_day.id):

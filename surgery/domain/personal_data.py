@@ -79,6 +79,7 @@ class AttendeeRecord:
     consent_at: dt.datetime | None
     share_with_surgeon: bool
     places: tuple[Place, ...] = ()
+    wants_same_surgeon: bool = False
     checked_in_at: dt.datetime | None = None
     feedback: Feedback | None = None
     messages: tuple[Message, ...] = ()
@@ -151,6 +152,7 @@ def attendee_export(record: AttendeeRecord) -> dict:
             "access_needs": list(record.access_needs) if kept else [],
             "access_other": record.access_other if kept else "",
             "wants_lived_experience": record.wants_lived_experience and kept,
+            "same_surgeon_as_last_time": record.wants_same_surgeon,
         },
         "consents": {
             "keep_answers_about_you": record.consent_sensitive,

@@ -51,6 +51,7 @@ def attendee_record(registration: Registration) -> personal_data.AttendeeRecord:
         access_needs=tuple(access_labels(registration.access_needs or [])),
         access_other=registration.access_other or "",
         wants_lived_experience=registration.wants_lived_experience,
+        wants_same_surgeon=registration.wants_same_surgeon,
         consent_sensitive=registration.consent_sensitive,
         consent_at=registration.consent_at,
         share_with_surgeon=registration.share_with_surgeon,

@@ -84,6 +84,7 @@ def remove_identity(event: Event) -> Counts:
         surgeon.name, surgeon.bio, surgeon.languages = REMOVED, "", []
         # the column may not be empty and is unique per day: this is no one's address
         surgeon.email = f"{REMOVED}-{surgeon.id}"
+        surgeon.checkin_code = new_checkin_code()
         _new_link(surgeon)
     db.session.flush()
     return Counts(len(people), len(helpers), len(messages))
