@@ -23,6 +23,7 @@ from surgery.bookings.services import AboutYou, BookingRequest
 from surgery.database import utcnow
 from surgery.day import floor
 from surgery.day import services as day
+from surgery.day.models import HelpRecord
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.tokens import new_form_key
 from surgery.events.models import PUBLISHED, SURGERY, WORKSHOP, Event, EventSession
@@ -163,7 +164,35 @@ def seed(live_app) -> DaySeed:
         record = floor.start(surgery, people["Jo"], helpers["Bea"])
         record.started_at = now - dt.timedelta(minutes=15)
         db.session.commit()
+        helped_on_an_earlier_day("Noor", "Dee", now - dt.timedelta(days=28))
         return DaySeed(event.id, event.title, surgery.id)
+
+
+def helped_on_an_earlier_day(person: str, surgeon: str, when: dt.datetime) -> None:
+    """An earlier surgery where this person (by their email) was helped by this surgeon."""
+    old = Event(
+        title="Leeds surgery, last month", venue_name="Library", city="Leeds", status=PUBLISHED
+    )
+    old.sessions.append(
+        EventSession(kind=SURGERY, title="Surgery space", starts_at=when, ends_at=when, capacity=6)
+    )
+    them = Registration(event=old, name=person, email=f"{person.lower()}@example.org")
+    them.token_seed, them.token_hash = new_form_key(), new_form_key()
+    them.bookings.append(Booking(session=old.sessions[0], status=CONFIRMED))
+    helper = Surgeon(event=old, name=surgeon, email=f"{surgeon.lower()}@example.org")
+    helper.token_seed, helper.token_hash = new_form_key(), new_form_key()
+    db.session.add_all([them, helper])
+    db.session.flush()
+    db.session.add(
+        HelpRecord(
+            session_id=old.sessions[0].id,
+            booking_id=them.bookings[0].id,
+            surgeon_id=helper.id,
+            started_at=when,
+            ended_at=when + dt.timedelta(minutes=20),
+        )
+    )
+    db.session.commit()
 
 
 def turn_into_kiosk(page, base_url, seed) -> None:
@@ -259,6 +288,10 @@ def test_checkin_page(phone_page, base_url, seed, axe_script):
     phone_page.goto(f"{base_url}/organise/events/{seed.event_id}/checkin")
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Check-in")
     expect(phone_page.locator("#people > li").first).to_be_visible()
+    # Noor was helped on an earlier day: the door can ask for the same surgeon for her
+    expect(
+        phone_page.get_by_role("button", name=re.compile("^Same surgeon as last time.*Noor"))
+    ).to_be_visible()
     screenshot(phone_page, "checkin-phone")
     assert_fits_the_screen(phone_page)
     assert_accessible(phone_page, axe_script, "the check-in page")
