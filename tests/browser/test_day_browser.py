@@ -25,7 +25,7 @@ from surgery.day import floor
 from surgery.day import services as day
 from surgery.day.models import HelpRecord
 from surgery.domain.capacity import CONFIRMED
-from surgery.domain.tokens import new_form_key
+from surgery.domain.tokens import manage_token, new_form_key
 from surgery.events.models import PUBLISHED, SURGERY, WORKSHOP, Event, EventSession
 from surgery.extensions import db
 from surgery.surgeons import services as surgeons
@@ -396,3 +396,20 @@ def test_a_surgeons_code_opens_their_check_in(page, base_url, seed, live_app, ax
         page.get_by_role("button", name=re.compile("^Arrived.*Dee Dixon, surgeon"))
     ).to_be_visible()
     assert_accessible(page, axe_script, "a surgeon's check-in page")
+
+
+def test_someone_helped_before_can_ask_for_the_same_surgeon(
+    page, base_url, seed, live_app, axe_script
+):
+    with live_app.app_context():
+        query = sa.select(Registration).where(
+            Registration.event_id == seed.event_id, Registration.name == "Noor Nasser"
+        )
+        token = manage_token(SECRET, db.session.scalars(query).one().token_seed)
+    page.goto(f"{base_url}/bookings/{token}")
+    asking = page.get_by_label("I'd like the same surgeon as last time")
+    expect(asking).not_to_be_checked()
+    asking.focus()
+    page.keyboard.press("Space")
+    expect(asking).to_be_checked()
+    assert_accessible(page, axe_script, "a manage page offering the same surgeon again")
