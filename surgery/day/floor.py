@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
 from surgery.database import utcnow
+from surgery.day.arrival import came_for, queued_for_surgeon
 from surgery.day.models import HelpRecord
 from surgery.domain import attendance, floor, lifecycle
 from surgery.domain.capacity import CONFIRMED
@@ -87,7 +88,7 @@ def state(session: EventSession) -> FloorState:
 
 
 def _checked_in_bookings(session: EventSession) -> list[Booking]:
-    """Confirmed bookings of people who are here, longest waiting first."""
+    """Confirmed bookings of people who are here for a surgeon, longest waiting first."""
     return list(
         db.session.scalars(
             sa.select(Booking)
@@ -96,6 +97,7 @@ def _checked_in_bookings(session: EventSession) -> list[Booking]:
                 Booking.session_id == session.id,
                 Booking.status == CONFIRMED,
                 Registration.checked_in_at.is_not(None),
+                queued_for_surgeon(),
             )
             .options(
                 selectinload(Booking.registration).selectinload(Registration.topics),
@@ -201,6 +203,8 @@ class DayNumbers:
     helping_hours: float
     role_tags: list
     topics: list
+    came_for_desk: int = 0  # here for a quick question at the help desk
+    came_for_space: int = 0  # here for the workshop or open space
 
 
 def _state(registration: Registration) -> attendance.DoorState:
@@ -256,4 +260,5 @@ def numbers(event: Event, now: dt.datetime | None = None) -> DayNumbers:
         helping_hours=floor.hours_present([(r.started_at, r.ended_at) for r in records], until),
         role_tags=floor.shares(Counter(t.name for r in came for t in r.role_tags).most_common()),
         topics=floor.shares(Counter(t.name for r in came for t in r.topics).most_common()),
+        **came_for(came),
     )

@@ -49,7 +49,9 @@ def test_places_cannot_be_given_away_before_the_grace_period_ends():
 
 def test_places_cannot_be_given_away_after_the_session_or_on_a_day_not_running():
     assert "over" in no_shows.refusal(START, END, 15, END, "published")
-    assert "not running" in no_shows.refusal(START, END, 15, START + dt.timedelta(hours=1), "cancelled")
+    assert "not running" in no_shows.refusal(
+        START, END, 15, START + dt.timedelta(hours=1), "cancelled"
+    )
 
 
 def test_as_many_places_move_as_people_wait_here_and_the_last_to_book_lose_first():
@@ -72,7 +74,9 @@ def test_the_question_names_who_gets_places_and_who_loses_them():
 
 
 def test_one_place_reads_in_the_singular():
-    what = no_shows.releasing("Surgery", [Person("Kim", "k@example.org")], [Person("Sam", "s@example.org")])
+    what = no_shows.releasing(
+        "Surgery", [Person("Kim", "k@example.org")], [Person("Sam", "s@example.org")]
+    )
     said = " ".join(what.happens)
     assert "1 place: Sam gets it" in said
     assert "1 person who has not arrived (Kim) loses their place" in said
