@@ -369,3 +369,17 @@ def test_the_grace_period_is_set_per_day_on_the_event_form(organiser_client, ful
     assert statuses()["Ben"] == CONFIRMED
     refused = post_form(organiser_client, edit, data={**data, "grace_minutes": "-5"})
     assert refused.status_code == 400
+
+
+def test_another_days_people_and_sessions_are_not_found(organiser_client, full_day, make_event):
+    other = make_event(title="Bradford surgery")
+    ana = person("Ana").id
+    need = f"/organise/events/{other.id}/checkin/{ana}/need"
+    assert (
+        post_form(organiser_client, checkin_url(full_day), need, data={"need": "desk"}).status_code
+        == 404
+    )
+    give = f"/organise/events/{other.id}/sessions/{full_day.sessions[0].id}/give-places"
+    assert post_form(organiser_client, checkin_url(full_day), give).status_code == 404
+    assert organiser_client.get(give_places_url(full_day)).status_code == 405
+    assert person("Ana").need_now is None
