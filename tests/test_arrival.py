@@ -383,3 +383,15 @@ def test_another_days_people_and_sessions_are_not_found(organiser_client, full_d
     assert post_form(organiser_client, checkin_url(full_day), give).status_code == 404
     assert organiser_client.get(give_places_url(full_day)).status_code == 405
     assert person("Ana").need_now is None
+
+
+def test_someone_waiting_for_a_surgeon_place_keeps_their_place_in_the_queue(
+    organiser_client, full_day
+):
+    assert selected_need(organiser_client.get(checkin_url(full_day)).text, "Cal") == SURGEON
+    change = f"{checkin_url(full_day)}/{person('Cal').id}/need"
+    post_form(organiser_client, checkin_url(full_day), change, data={"need": "surgeon"})
+    assert person("Cal").need_now == "surgeon"
+    assert statuses()["Cal"] == WAITLISTED  # no jumping the waiting list
+    floor = organiser_client.get(floor_url(full_day)).text
+    assert "Also here: 0 for a quick question at the help desk, 0 for the workshop" in floor

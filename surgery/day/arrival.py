@@ -8,11 +8,13 @@ import sqlalchemy as sa
 from surgery.bookings.models import Booking, Registration
 from surgery.day import services
 from surgery.domain import arrival
-from surgery.domain.capacity import CONFIRMED
+from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.events.models import SURGERY, Event, EventSession
 from surgery.events.services import lock_day
 from surgery.extensions import db
+
+ACTIVE = (CONFIRMED, WAITLISTED)
 
 
 def check_in(registration: Registration, need: str | None) -> None:
@@ -23,8 +25,9 @@ def check_in(registration: Registration, need: str | None) -> None:
 
 
 def set_need(registration: Registration, need: str) -> None:
-    """Say what someone who is here needs now. Someone who now needs a surgeon and has no
-    place in a surgery session is given one, as a walk-in is."""
+    """Say what someone who is here needs now. Someone who now needs a surgeon and is not
+    booked on a surgery session is given a place in it, as a walk-in is; someone on its
+    waiting list stays there."""
     if arrival.parse(need) is None:
         raise DomainError("Choose what they need now.")
     event = lock_day(registration.event_id)
@@ -40,8 +43,9 @@ def set_need(registration: Registration, need: str) -> None:
 
 
 def _has_surgery_place(registration: Registration) -> bool:
-    """True when they have a confirmed place in one of the day's surgery sessions."""
-    return any(b.status == CONFIRMED and b.session.kind == SURGERY for b in registration.bookings)
+    """True when they have a place, or a waiting-list place, in one of the day's surgery
+    sessions."""
+    return any(b.status in ACTIVE and b.session.kind == SURGERY for b in registration.bookings)
 
 
 def need_now(registration: Registration) -> str:
@@ -68,7 +72,7 @@ def here_for(event: Event) -> dict[str, int]:
         .join(Booking.session)
         .where(
             Booking.registration_id == Registration.id,
-            Booking.status == CONFIRMED,
+            Booking.status.in_(ACTIVE),
             EventSession.kind == SURGERY,
         )
         .exists()

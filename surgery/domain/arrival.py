@@ -20,7 +20,7 @@ def parse(said: str | None) -> str | None:
 
 def need_of(said: str | None, has_surgery_place: bool) -> str:
     """What someone needs now: what they (or the organiser) said, else one-to-one help for
-    people with a place in a surgery session, the workshop or open space for the rest."""
+    people booked (or waiting) on a surgery session, the workshop or open space for the rest."""
     if said in NEEDS:
         return said
     return SURGEON if has_surgery_place else SPACE
