@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from surgery.auth.password_views import bp as passwords_bp
     from surgery.auth.views import bp as auth_bp
     from surgery.bookings.views import bp as bookings_bp
+    from surgery.day.arrival_views import bp as arrival_bp
     from surgery.day.checkin_views import bp as checkin_bp
     from surgery.day.floor_views import bp as floor_bp
     from surgery.day.kiosk_views import bp as kiosk_bp
@@ -77,7 +78,7 @@ def register_blueprints(app: Flask) -> None:
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
     organisers += (matching_bp, retention_bp, audit_bp)
-    on_the_day = (checkin_bp, floor_bp)
+    on_the_day = (checkin_bp, floor_bp, arrival_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)
 

@@ -105,6 +105,8 @@ def test_the_day_in_numbers(organiser_client, day):
         "People helped": "0",  # Sue and Ben have started, not finished
         "Came": "3",
         "Walk-ins": "1",
+        "Came for a quick question at the help desk": "0",  # all came for a surgeon
+        "Came for the workshop or open space": "0",
         "Booked, not here yet": "1",  # the day is not over: Cal may still come
         "Surgeon hours": "2.5",
         "Hours of one-to-one help": "0.0",

@@ -65,6 +65,8 @@ class Registration(db.Model):
     # shown as text and a QR code; typed or scanned at the door
     checkin_code: Mapped[str] = mapped_column(sa.String(12), unique=True, default=new_checkin_code)
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # what they said they need on arrival (surgery.domain.arrival); None: not said
+    need_now: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     # the "what did you learn?" email goes once; pressing the button again asks only newcomers
     feedback_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -404,3 +404,19 @@ def waiting_positions(registration: Registration) -> dict[int, int]:
             queue = [b.id for b in waiting_list(booking.session_id)]
             result[booking.id] = capacity.positions(queue)[booking.id]
     return result
+
+
+def hand_over(pairs: list[tuple[Booking, Booking]]) -> None:
+    """On the day: each confirmed place (of someone not here) goes to a waiting booking (of
+    someone here), not to whoever is first in line; both people are told. The event must be
+    locked and the bookings read under the lock."""
+    for lost, got in pairs:
+        day = lost.session.event.status
+        gone = lifecycle.change_booking(lost.status, lifecycle.CANCEL_BOOKING, day)
+        given = lifecycle.change_booking(got.status, lifecycle.PROMOTE, day)
+        lost.status, lost.ical_sequence = gone.status, lost.ical_sequence + 1
+        got.status = given.status
+        db.session.flush()
+        matching.release_booking(lost)
+    notices.notify(notices.RELEASED, [lost for lost, _ in pairs])
+    notices.notify(lifecycle.PROMOTED, [got for _, got in pairs])

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from surgery.bookings.models import Registration
-from surgery.day import door, services, surgeon_door
+from surgery.day import arrival, door, no_shows, services, surgeon_door
 from surgery.day.forms import CodeForm
+from surgery.domain.arrival import parse as parse_need
 from surgery.events.models import Event
 from surgery.events.services import Filters, past_events, upcoming_events
 from surgery.extensions import db
@@ -70,14 +71,16 @@ def page(event_id: int):
         counts=door.counts(everyone),
         search=search,
         code_form=CodeForm(),
+        releases=no_shows.offers(event),
     )
 
 
 @bp.post("/events/<int:event_id>/checkin/<int:registration_id>/arrive")
 def arrive(event_id: int, registration_id: int):
-    """Mark someone arrived."""
+    """Mark someone arrived, with what they need now."""
     registration = _registration_or_404(event_id, registration_id)
-    press(lambda: services.check_in(registration), _arrived(registration))
+    need = parse_need(request.form.get("need"))
+    press(lambda: arrival.check_in(registration, need), _arrived(registration))
     return _back(event_id)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from surgery.bookings.models import Booking, Registration
 from surgery.database import utcnow
 from surgery.day import pairing
+from surgery.day.arrival import came_for, queued_for_surgeon
 from surgery.day.models import HelpRecord
 from surgery.domain import attendance, floor, lifecycle
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
@@ -101,8 +102,9 @@ def state(session: EventSession) -> FloorState:
 
 
 def _checked_in_bookings(session: EventSession) -> list[Booking]:
-    """Bookings of people who are here, longest waiting first: confirmed places, and
-    waiting-list places of people who came anyway (they queue after those with places)."""
+    """Bookings of people who are here for a surgeon, longest waiting first: confirmed
+    places, and waiting-list places of people who came anyway (they queue after those with
+    places)."""
     return list(
         db.session.scalars(
             sa.select(Booking)
@@ -111,6 +113,7 @@ def _checked_in_bookings(session: EventSession) -> list[Booking]:
                 Booking.session_id == session.id,
                 Booking.status.in_((CONFIRMED, WAITLISTED)),
                 Registration.checked_in_at.is_not(None),
+                queued_for_surgeon(),
             )
             .options(
                 selectinload(Booking.registration).selectinload(Registration.topics),
@@ -221,6 +224,8 @@ class DayNumbers:
     helping_hours: float
     role_tags: list
     topics: list
+    came_for_desk: int = 0  # here for a quick question at the help desk
+    came_for_space: int = 0  # here for the workshop or open space
 
 
 def _state(registration: Registration) -> attendance.DoorState:
@@ -276,4 +281,5 @@ def numbers(event: Event, now: dt.datetime | None = None) -> DayNumbers:
         helping_hours=floor.hours_present([(r.started_at, r.ended_at) for r in records], until),
         role_tags=floor.shares(Counter(t.name for r in came for t in r.role_tags).most_common()),
         topics=floor.shares(Counter(t.name for r in came for t in r.topics).most_common()),
+        **came_for(came),
     )

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
-from surgery.day import floor, previews
+from surgery.day import floor, previews, waits
 from surgery.domain import audit
 from surgery.events.models import EventSession
 from surgery.events.views import surgery_session_or_404
@@ -36,7 +36,7 @@ def page(session_id: int):
     """Waiting, surgeons free or busy, pairs in progress; refreshes itself."""
     session = surgery_session_or_404(session_id)
     log.viewed(audit.VIEWED_FLOOR, session.event_id, subject=f"session {session.id}")
-    return render_template("day/floor.html", floor=floor.state(session), session=session)
+    return render_template("day/floor.html", session=session, **_now(session))
 
 
 @bp.get("/live")
@@ -46,7 +46,13 @@ def live(session_id: int):
     Not logged: the page polls this every few seconds, which would flood the audit log;
     opening the page itself is what the log records."""
     session = surgery_session_or_404(session_id)
-    return render_template("day/_floor_live.html", floor=floor.state(session), session=session)
+    return render_template("day/_floor_live.html", session=session, **_now(session))
+
+
+def _now(session: EventSession) -> dict:
+    """The floor as it is now, with the wait and who is here for something else."""
+    state = floor.state(session)
+    return {"floor": state, "line": waits.floor_line(state)}
 
 
 @bp.post("/start")

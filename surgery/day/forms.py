@@ -1,11 +1,12 @@
 """Forms for the day: a walk-in at the kiosk, a typed check-in code, feedback."""
 
-from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surgery.bookings.forms import AboutYouForm
 from surgery.day.services import WalkIn
-from surgery.forms import Form, MailableEmail
+from surgery.domain import arrival
+from surgery.forms import Form, MailableEmail, choices
 
 
 class WalkInForm(AboutYouForm):
@@ -23,20 +24,30 @@ class WalkInForm(AboutYouForm):
             Length(max=254),
         ],
     )
+    need = RadioField(
+        "What do you need now?", choices=choices(arrival.NEEDS.items()), default=arrival.SURGEON
+    )
     # a one-time key: a double tap on a slow tablet registers the person once
     create_key = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
-        """Everything in its place, and something to help with: a topic or a few words."""
+        """Everything in its place, and for a surgeon something to help with: a topic or a
+        few words."""
         valid = super().validate(extra_validators)
-        if not self.topics.data and not (self.help_text.data or "").strip():
+        wants_surgeon = self.need.data == arrival.SURGEON
+        if wants_surgeon and not self.topics.data and not (self.help_text.data or "").strip():
             self.topics.errors = [*self.topics.errors, "Choose what you would like help with."]
             valid = False
         return valid
 
     def walk_in(self) -> WalkIn:
         """The answers as plain data."""
-        return WalkIn(name=self.name.data, email=self.email.data or "", about=self.about())
+        return WalkIn(
+            name=self.name.data,
+            email=self.email.data or "",
+            about=self.about(),
+            need=self.need.data,
+        )
 
 
 class CodeForm(Form):

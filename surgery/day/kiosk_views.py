@@ -17,7 +17,7 @@ from surgery import limits, web
 from surgery.auth import services as accounts
 from surgery.auth.access import organiser_required
 from surgery.auth.forms import LoginForm
-from surgery.day import services
+from surgery.day import services, waits
 from surgery.day.forms import WalkInForm
 from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import Event
@@ -62,7 +62,7 @@ def page():
     if event is None:
         abort(404)
     if not event.is_published:  # cancelled (or taken off the list) since the kiosk started
-        page = render_template("day/kiosk.html", event=event, form=None)
+        page = render_template("day/kiosk.html", event=event, form=None, wait=None)
         return page, 409 if request.method == "POST" else 200
     form = WalkInForm()
     form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
@@ -77,12 +77,10 @@ def page():
         )
         if not web.refused(done):
             # the name as typed: a shared screen never shows what is stored for an email
-            welcome = f"Welcome, {form.name.data.strip()}. You are on the list"
-            if services.surgery_now(event) is not None:
-                welcome += ": a surgeon will be with you soon"
-            flash(welcome + ".")
+            flash(waits.kiosk_welcome(event, done, form.name.data.strip()))
             return redirect(url_for(".page"), code=303)
-    return render_template("day/kiosk.html", event=event, form=form), 400 if form.errors else 200
+    page = render_template("day/kiosk.html", event=event, form=form, wait=waits.at_kiosk(event))
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/kiosk/exit", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from surgery.bookings.services import AboutYou, apply_about, next_queue_key, pla
 from surgery.database import lock_row, utcnow
 from surgery.day import door
 from surgery.day.models import Feedback
-from surgery.domain import attendance
+from surgery.domain import arrival, attendance
 from surgery.domain.capacity import CANCELLED, CONFIRMED
 from surgery.domain.errors import DomainError
 from surgery.domain.tokens import hash_token, manage_token, new_form_key, normalise_checkin_code
@@ -132,6 +132,7 @@ class WalkIn:
     name: str
     email: str = ""
     about: AboutYou = field(default_factory=AboutYou)
+    need: str | None = None  # what they need now (surgery.domain.arrival); None: a surgeon
 
 
 def register_walk_in(
@@ -167,8 +168,9 @@ def _walk_in(event: Event, walk_in: WalkIn, secret: str) -> Registration:
         db.session.add(registration)
     elif not registration.active_bookings:
         registration.is_walk_in = True  # their booking was cancelled: they came without one
+    registration.need_now = arrival.parse(walk_in.need) or registration.need_now
     surgery = surgery_now(event)
-    if surgery is not None:
+    if surgery is not None and arrival.joins_surgeon_queue(registration.need_now):
         _into_surgery(registration, surgery)
     db.session.flush()
     check_in(registration)

@@ -36,6 +36,8 @@ class Event(db.Model):
     organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # email subjects and calendar titles say only "Drop-in session, Saturday 10am"
     discreet: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # minutes after a session starts before places of people not here may be given away
+    grace_minutes: Mapped[int] = mapped_column(sa.Integer, default=15, server_default="15")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # raised by each organiser save that changes a field of the edit form (see form_guards);

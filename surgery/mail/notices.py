@@ -42,6 +42,7 @@ from surgery.templating import format_day
 CANCELLED, EVENT_CANCELLED = wording.CANCELLED, wording.EVENT_CANCELLED
 SURGEON_CONFIRMED, SURGEON_CANCELLED = wording.SURGEON_CONFIRMED, wording.SURGEON_CANCELLED
 SURGEON_RECEIVED, SURGEON_UPDATED = wording.SURGEON_RECEIVED, wording.SURGEON_UPDATED
+RELEASED = wording.RELEASED
 
 # messages that carry the person's check-in code (while their place stands when it is sent)
 WITH_CHECKIN = {CONFIRMED, PROMOTED, UPDATED, EVENT_RESTORED, BOOKING_MATCHED, BOOKING_UNMATCHED}

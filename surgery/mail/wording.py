@@ -200,3 +200,14 @@ def surgeon_not_coming(still_helping: bool) -> str:
         "Nobody else is paired with you in this session yet. If an organiser pairs you with "
         "someone, we will tell you who."
     )
+
+
+# on the day: someone who had not arrived lost their place to someone waiting who was here
+RELEASED = "booking_released"
+WORDING[RELEASED] = (
+    "Your place was given to someone waiting: {session} on {day}",
+    "You had not arrived a while after the start, so your place was given to someone on the "
+    "waiting list who was here. The invite takes it out of your calendar. If you come after "
+    "all, please see the organisers at the desk.",
+    CANCEL,
+)

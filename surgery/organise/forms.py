@@ -32,6 +32,7 @@ class EventForm(Guarded, Form):
         "access_info": "Access information",
         "timezone": "Timezone",
         "organiser_email": "Organiser email",
+        "grace_minutes": "Grace period",
     }
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
@@ -64,6 +65,15 @@ class EventForm(Guarded, Form):
         "and emails and invites call it a drop-in session, never by its title, so a lock "
         "screen, a shared calendar or an open email shows nothing about the day. The venue "
         "and the private link stay.",
+    )
+
+    grace_minutes = IntegerField(
+        "Grace period on the day, in minutes",
+        default=15,
+        description="How long after a session starts people with a place have to arrive. "
+        "After that, an organiser can give the places of people not here to people on the "
+        "waiting list who are.",
+        validators=[Optional(), NumberRange(0, 240, "Enter a number of minutes from 0 to 240.")],
     )
 
     def validate_timezone(self, field) -> None:

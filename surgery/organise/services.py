@@ -10,7 +10,7 @@ from surgery.audit import log
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
 from surgery.database import fresh, lock_row
-from surgery.domain import audit, lifecycle
+from surgery.domain import audit, lifecycle, no_shows
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.domain.session_changes import Booked, check_version
@@ -64,6 +64,7 @@ def save_event(
     told, zone = event_told(event), event.timezone
     values = {name: (data.get(name) or "").strip() for name in EVENT_FIELDS}
     values["discreet"] = bool(data.get("discreet"))
+    values["grace_minutes"] = grace_minutes(data)
     changed = [name for name, value in values.items() if getattr(event, name) != value]
     if changed:
         event.version += 1
@@ -80,6 +81,12 @@ def save_event(
     return event
 
 
+def grace_minutes(data: dict) -> int:
+    """The day's grace period from the form; left empty, the usual one."""
+    given = data.get("grace_minutes")
+    return no_shows.DEFAULT_GRACE_MINUTES if given is None else int(given)
+
+
 def _create_event(data: dict, create_key: str | None) -> Event:
     """A new draft event, once per create form."""
 
@@ -88,6 +95,7 @@ def _create_event(data: dict, create_key: str | None) -> Event:
         for name in EVENT_FIELDS:
             setattr(event, name, (data.get(name) or "").strip())
         event.discreet = bool(data.get("discreet"))
+        event.grace_minutes = grace_minutes(data)
         db.session.add(event)
         db.session.flush()
         log.record(audit.CHANGED_EVENT, event.id, f"event {event.id}", detail="created")

@@ -258,3 +258,10 @@ def test_lost_link_pages(page, base_url, seed, axe_script):
     page.get_by_role("button", name="Email me my link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert_accessible(page, axe_script, "the lost-link answer")
+
+
+def test_event_form_with_its_grace_period(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/events/{seed.event_id}/edit")
+    expect(page.get_by_label("Grace period on the day, in minutes")).to_have_value("15")
+    assert_accessible(page, axe_script, "the event form")

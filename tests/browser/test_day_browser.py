@@ -5,7 +5,9 @@ phone; and the check-in list narrows as a name is typed.
 
 The module seeds its own day, running now: a surgery session with people booked (most of
 them here), surgeons present (one free with a suggestion, one busy, one with a finished
-pairing behind them), one surgeon not here yet, and someone expected who has not come.
+pairing behind them), one surgeon not here yet, and someone expected who has not come; and a
+one-place workshop, started half an hour ago, whose place-holder has not come while someone on
+its waiting list has.
 """
 
 import datetime as dt
@@ -82,6 +84,7 @@ def seed(live_app) -> DaySeed:
         for kind, title, start, capacity in [
             (SURGERY, "Surgery space", 1, 6),
             (WORKSHOP, "Blogging for beginners", 4, 12),
+            (WORKSHOP, "Video basics", 1.5, 1),
         ]:
             starts = now + dt.timedelta(hours=start)
             event.sessions.append(
@@ -139,6 +142,14 @@ def seed(live_app) -> DaySeed:
             booking = bookings.book(event.id, wish, SECRET).added[0]
             db.session.commit()
             people[name.split()[0]] = booking.id
+            if minutes_ago is not None:
+                arrivals.append((booking.registration, minutes_ago))
+        video = next(s.id for s in event.sessions if s.title == "Video basics")
+        for name, minutes_ago in [("Rae Reed", None), ("Sol Stone", 5)]:  # Sol waits, is here
+            wish = BookingRequest(name, f"{name[:3].lower()}@example.org", [video], AboutYou(),
+                                  new_form_key())  # fmt: skip
+            booking = bookings.book(event.id, wish, SECRET).added[0]
+            db.session.commit()
             if minutes_ago is not None:
                 arrivals.append((booking.registration, minutes_ago))
         # booked ahead; the day has since begun and the surgery started an hour ago
@@ -298,6 +309,23 @@ def test_checkin_page(phone_page, base_url, seed, axe_script):
     phone_page.set_viewport_size(DESKTOP)
     screenshot(phone_page, "checkin-desktop")
     assert_accessible(phone_page, axe_script, "the check-in page on a wide screen")
+
+
+def test_giving_places_of_people_not_here_asks_first(page, base_url, seed, axe_script):
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/events/{seed.event_id}/checkin")
+    section = page.get_by_role("region", name="Places for people waiting here")
+    expect(section).to_contain_text("Video basics: 1 on the waiting list is here")
+    section.get_by_role("button", name="Give their places to people waiting here").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Give places in Video basics to people waiting here?"
+    )
+    expect(page.get_by_text("1 place: Sol Stone gets it, and will be emailed.")).to_be_visible()
+    screenshot(page, "give-places-desktop")
+    assert_accessible(page, axe_script, "the page asking before places are given away")
+    page.set_viewport_size(PHONE)
+    assert_fits_the_screen(page)
+    assert_accessible(page, axe_script, "the page asking before places are given away, phone")
 
 
 def test_checkin_list_narrows_as_a_name_is_typed(page, base_url, seed):
