@@ -333,7 +333,9 @@ def test_after_the_grace_period_places_go_to_people_waiting_here_in_one_step(
         ("booking_released", "ben@example.org"),
         ("booking_promoted", "cal@example.org"),
     }
-    assert waiting_names(organiser_client.get(floor_url(full_day)).text) == ["Ana", "Cal"]
+    # Eve came without a place: she queues after the people with places
+    floor_queue = waiting_names(organiser_client.get(floor_url(full_day)).text)
+    assert floor_queue == ["Ana", "Cal", "Eve Waiting list, no place"]
 
 
 def test_the_last_to_book_lose_their_places_first_and_only_as_many_as_wait_here(
