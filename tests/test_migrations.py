@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from surgery.bookings.models import Booking, Registration
+from surgery.bookings.models import Booking
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
 from surgery.events.models import SURGERY, EventSession
@@ -37,6 +37,23 @@ def old_event() -> int:
     return db.session.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
 
 
+def old_registration(event_id: int, **values) -> int:
+    """A registration row as the schema of revision 0007 holds it (the model has more
+    columns now)."""
+    now, code = utcnow(), new_form_key()[:8]
+    row = {"event_id": event_id, "name": "Sam", "help_text": "", "access_needs": [],
+           "access_other": "", "consent_sensitive": False, "share_with_surgeon": False,
+           "wants_lived_experience": False, "languages": [], "is_walk_in": False,
+           "checkin_code": code, "created_at": now, "updated_at": now, **values}  # fmt: skip
+    typed = [
+        sa.column(n, UTCDateTime) if n.endswith("_at") else sa.column(n, sa.JSON)
+        if n in ("access_needs", "languages") else sa.column(n)
+        for n in row
+    ]
+    table = sa.table("registration", sa.column("id"), *typed)
+    return db.session.execute(sa.insert(table).values(row).returning(table.c.id)).scalar_one()
+
+
 def queue_as_before(**values) -> None:
     """An outbox row written with the columns the table had before 0013; commits."""
     table = sa.table(
@@ -59,11 +76,7 @@ def test_messages_queued_before_keep_seeds_not_private_links(live_database):
         seed = new_form_key()
         token = manage_token(app.secret_key, seed)
         event_id = old_event()
-        db.session.add(
-            Registration(
-                event_id=event_id, name="Sam", token_seed=seed, token_hash=hash_token(token)
-            )
-        )
+        old_registration(event_id, token_seed=seed, token_hash=hash_token(token))
         link = f"http://127.0.0.1:5000/bookings/{token}"
         old = {
             "manage_url": link,
@@ -93,9 +106,10 @@ def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid
         event_id = old_event()  # the model has columns the schema of 0012 does not
         session = EventSession(event_id=event_id, kind=SURGERY, title="Surgery space",
                                starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
-        registration = Registration(event_id=event_id, name="Sam", email="sam@example.org",
-                                    token_seed="s", token_hash="h")  # fmt: skip
-        booking = Booking(registration=registration, session=session, status="confirmed")
+        registration_id = old_registration(
+            event_id, email="sam@example.org", token_seed="s", token_hash="h"
+        )
+        booking = Booking(registration_id=registration_id, session=session, status="confirmed")
         db.session.add(booking)
         db.session.flush()
         booking_id, uid = booking.id, booking.ical_uid  # read before the rows expire

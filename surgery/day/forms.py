@@ -23,6 +23,7 @@ class WalkInForm(AboutYouForm):
             Length(max=254),
         ],
     )
+    follow_up = BooleanField("Email me one question four weeks after the day")
     # a one-time key: a double tap on a slow tablet registers the person once
     create_key = HiddenField()
 
@@ -36,7 +37,12 @@ class WalkInForm(AboutYouForm):
 
     def walk_in(self) -> WalkIn:
         """The answers as plain data."""
-        return WalkIn(name=self.name.data, email=self.email.data or "", about=self.about())
+        return WalkIn(
+            name=self.name.data,
+            email=self.email.data or "",
+            about=self.about(),
+            follow_up=bool(self.follow_up.data),
+        )
 
 
 class CodeForm(Form):

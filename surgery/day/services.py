@@ -128,6 +128,7 @@ class WalkIn:
     name: str
     email: str = ""
     about: AboutYou = field(default_factory=AboutYou)
+    follow_up: bool = False  # "have you used what you learned?" four weeks after the day
 
 
 def register_walk_in(
@@ -163,6 +164,8 @@ def _walk_in(event: Event, walk_in: WalkIn, secret: str) -> Registration:
         db.session.add(registration)
     elif not registration.active_bookings:
         registration.is_walk_in = True  # their booking was cancelled: they came without one
+    if walk_in.follow_up and registration.email:
+        registration.wants_follow_up = True
     surgery = surgery_now(event)
     if surgery is not None:
         _into_surgery(registration, surgery)

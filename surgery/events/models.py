@@ -36,6 +36,8 @@ class Event(db.Model):
     organiser_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # email subjects and calendar titles say only "Drop-in session, Saturday 10am"
     discreet: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # each confirmed person (and surgeon) is reminded this many days before a session; 0: never
+    reminder_days: Mapped[int] = mapped_column(sa.Integer, default=2, server_default="2")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # raised by each organiser save that changes a field of the edit form (see form_guards);

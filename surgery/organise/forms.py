@@ -12,8 +12,16 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from surgery.domain.reminders import DEFAULT_DAYS_BEFORE, LONGEST_DAYS_BEFORE
 from surgery.domain.times import is_timezone
 from surgery.events.models import OPEN_SPACE, SESSION_KINDS
 from surgery.form_guards import Guarded
@@ -32,6 +40,7 @@ class EventForm(Guarded, Form):
         "access_info": "Access information",
         "timezone": "Timezone",
         "organiser_email": "Organiser email",
+        "reminder_days": "Reminders",
     }
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
@@ -64,6 +73,18 @@ class EventForm(Guarded, Form):
         "and emails and invites call it a drop-in session, never by its title, so a lock "
         "screen, a shared calendar or an open email shows nothing about the day. The venue "
         "and the private link stay.",
+    )
+
+    reminder_days = IntegerField(
+        "Send reminders this many days before each session",
+        default=DEFAULT_DAYS_BEFORE,
+        description="Each person booked, and each surgeon, gets one reminder per session, "
+        "with a link to say they are still coming or to give their place to the waiting "
+        "list. 0 sends no reminders.",
+        validators=[
+            InputRequired("Enter a number of days, or 0 for no reminders."),
+            NumberRange(0, LONGEST_DAYS_BEFORE, f"Enter 0 to {LONGEST_DAYS_BEFORE} days."),
+        ],
     )
 
     def validate_timezone(self, field) -> None:
