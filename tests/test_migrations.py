@@ -46,8 +46,11 @@ def old_registration(event_id: int, **values) -> int:
            "wants_lived_experience": False, "languages": [], "is_walk_in": False,
            "checkin_code": code, "created_at": now, "updated_at": now, **values}  # fmt: skip
     typed = [
-        sa.column(n, UTCDateTime) if n.endswith("_at") else sa.column(n, sa.JSON)
-        if n in ("access_needs", "languages") else sa.column(n)
+        sa.column(n, UTCDateTime)
+        if n.endswith("_at")
+        else sa.column(n, sa.JSON)
+        if n in ("access_needs", "languages")
+        else sa.column(n)
         for n in row
     ]
     table = sa.table("registration", sa.column("id"), *typed)
