@@ -14,7 +14,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -80,9 +79,9 @@ class EventForm(Guarded, Form):
         default=DEFAULT_DAYS_BEFORE,
         description="Each person booked, and each surgeon, gets one reminder per session, "
         "with a link to say they are still coming or to give their place to the waiting "
-        "list. 0 sends no reminders.",
+        "list. 0 sends no reminders; left empty, 2.",
         validators=[
-            InputRequired("Enter a number of days, or 0 for no reminders."),
+            Optional(),
             NumberRange(0, LONGEST_DAYS_BEFORE, f"Enter 0 to {LONGEST_DAYS_BEFORE} days."),
         ],
     )
