@@ -4,7 +4,7 @@ from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from surgery.domain.reminders import USED_CHOICES
-from surgery.forms import Form
+from surgery.forms import Form, choices
 
 
 class AnswerForm(Form):
@@ -16,7 +16,7 @@ class FollowUpForm(Form):
 
     used = RadioField(
         "Have you used what you learned?",
-        choices=list(USED_CHOICES),
+        choices=choices(USED_CHOICES),
         validators=[InputRequired("Choose yes, a little or not yet.")],
     )
     words = TextAreaField(
