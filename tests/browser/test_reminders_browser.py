@@ -19,7 +19,7 @@ from surgery.extensions import db
 from surgery.reminders import services
 from surgery.reminders.models import FollowUp, Reminder
 from surgery.reminders.notices import follow_up_seed, reminder_seed
-from tests.browser.conftest import assert_accessible, assert_fits_the_screen
+from tests.browser.conftest import assert_accessible, assert_fits_the_screen, sign_in
 from tests.live_server import SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -120,3 +120,24 @@ def test_follow_up_form(page, base_url, reminded, axe_script):
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
     assert_accessible(page, axe_script, "the page after answering")
+
+
+def test_organiser_pages_with_reminders(page, base_url, seed, reminded, axe_script):
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/organise/events/{seed.event_id}")
+    booked = page.get_by_role("table", name="Booked: Surgery space")
+    expect(booked.get_by_role("columnheader", name="Reminder")).to_be_visible()
+    expect(page.locator("#reminder-answers")).to_contain_text("Reminders go 2 days before")
+    assert_accessible(page, axe_script, "the organiser's event page with reminders")
+
+    page.get_by_role("link", name="Edit details").click()
+    expect(page.get_by_label("Send reminders this many days before each session")).to_have_value(
+        "2"
+    )
+    assert_accessible(page, axe_script, "the event form")
+
+    page.goto(f"{base_url}/organise/events/{seed.event_id}/numbers")
+    expect(
+        page.get_by_role("heading", name="Four weeks on: have they used what they learned?")
+    ).to_be_visible()
+    assert_accessible(page, axe_script, "the numbers page with the follow-up")
