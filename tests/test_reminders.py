@@ -218,6 +218,8 @@ def test_a_token_for_one_answer_opens_no_other(client, told_of_booking, mailbox)
         == 404
     )
     assert client.get(f"/reminders/{reminder_id}/cannot-come/x%00'").status_code in (400, 404)
+    assert client.get(f"/reminders/{2**40}/still-coming/{coming_token}").status_code == 404
+    assert client.get(f"/follow-up/{reminder_id}/{coming_token}").status_code == 404
     assert booking_of("ana@example.org").status == "confirmed"
 
 

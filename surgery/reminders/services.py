@@ -52,11 +52,45 @@ def days_to_remind(now: dt.datetime) -> list[int]:
             Event.reminder_days > 0,
             EventSession.starts_at > now,
             EventSession.starts_at <= ahead,
+            sa.or_(_someone_to_remind(), _surgeon_to_remind()),
         )
         .distinct()
         .order_by(Event.id)
     )
     return list(db.session.scalars(query))
+
+
+def _someone_to_remind():
+    """A session with a confirmed booking not reminded yet (a day all reminded is not
+    locked again every round)."""
+    reminded = sa.select(Reminder.id).where(Reminder.booking_id == Booking.id)
+    return (
+        sa.select(Booking.id)
+        .join(Registration, Registration.id == Booking.registration_id)
+        .where(
+            Booking.session_id == EventSession.id,
+            Booking.status == CONFIRMED,
+            Registration.email.is_not(None),
+            Registration.email != "",
+            ~reminded.exists(),
+        )
+        .exists()
+    )
+
+
+def _surgeon_to_remind():
+    """A session with a surgeon's slot not reminded yet."""
+    reminded = sa.select(Reminder.id).where(Reminder.slot_id == SurgeonSession.id)
+    return (
+        sa.select(SurgeonSession.id)
+        .join(Surgeon, Surgeon.id == SurgeonSession.surgeon_id)
+        .where(
+            SurgeonSession.session_id == EventSession.id,
+            Surgeon.status == APPROVED,
+            ~reminded.exists(),
+        )
+        .exists()
+    )
 
 
 def remind_day(event_id: int, now: dt.datetime) -> Queued:
