@@ -38,6 +38,7 @@ from tests.mail_fixtures import text_of, words_of
 from tests.test_invites import booking_of, cancel_day, cancel_from_manage_page, move_session
 from tests.test_matching_page import accept_all, add_surgeon, ids
 from tests.test_outbox import app_on, seed_bookings
+from tests.test_scenarios import publish_again
 
 DAY = dt.timedelta(days=1)
 SECOND = dt.timedelta(seconds=1)
@@ -252,6 +253,9 @@ def test_stale_reminders_of_a_cancelled_booking_and_a_cancelled_day_are_dropped(
     assert sorted(m.to for m in received) == ["ana@example.org", "ben@example.org"]
     assert all("Cancelled" in m.message["Subject"] for m in received)
     assert reminders_queued() == []  # dropped, never sent
+    assert count(Reminder) == 0  # so a day on again reminds them afresh
+    publish_again(organiser_client, event)
+    assert remind_at(due_time(event)).reminders == 1  # Ben: Ana cancelled her place
 
 
 def test_a_session_moved_before_its_reminder_goes_is_reminded_at_its_new_time(

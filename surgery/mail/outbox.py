@@ -27,6 +27,7 @@ from surgery.mail import current, lost_links
 from surgery.mail.compose import compose, sender_address, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
+from surgery.reminders.models import Reminder
 
 BATCH = 200  # messages sent over one connection by one call of send_due
 CLAIM = 10  # messages claimed at a time: what a killed sender holds until its lease ends
@@ -158,7 +159,7 @@ def _send_each(transport, claim: Claim, report: Report) -> None:
         message = claim.messages[0]
         if _stale(message):
             claim.messages.pop(0)
-            db.session.execute(_FORGET, {"message_id": message.id})
+            _drop(message)
             report.dropped.append(message.id)
             db.session.commit()
             continue
@@ -175,6 +176,15 @@ def _stale(message: Claimed) -> bool:
     if not message.payload.get(ONLY_WHILE_ON):
         return False
     return message.now is None or not message.now.confirmed
+
+
+def _drop(message: Claimed) -> None:
+    """Delete a message no longer true, and its reminder's row: nothing was sent, so a day
+    on again may remind them afresh."""
+    db.session.execute(_FORGET, {"message_id": message.id})
+    reminder = message.payload[ONLY_WHILE_ON]
+    if isinstance(reminder, dict) and reminder.get("reminder"):
+        db.session.execute(sa.delete(Reminder).where(Reminder.id == reminder["reminder"]))
 
 
 def _send_one(transport, message: Claimed, sender: str) -> str | None:

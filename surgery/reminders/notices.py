@@ -35,7 +35,7 @@ def queue_reminders(pairs) -> None:
         )
         about = ("booking", booking)
         row = _message(REMINDER, recipient, booking.session, about, now, stamp, lines=True)
-        row["payload"][ONLY_WHILE_ON] = True
+        row["payload"][ONLY_WHILE_ON] = {"reminder": reminder.id}
         row["payload"]["answers"] = {
             "id": reminder.id,
             "seed": reminder_seed(registration, reminder),
@@ -44,17 +44,17 @@ def queue_reminders(pairs) -> None:
     outbox.add(rows)
 
 
-def queue_surgeon_reminders(slots) -> None:
+def queue_surgeon_reminders(pairs) -> None:
     """One reminder for each surgeon's slot, naming whom they will meet as they may see
     them (written when it is sent: surgery.mail.current)."""
     now, stamp = utcnow(), int(time.time() * 1000)
     rows = []
-    for slot in slots:
+    for slot, reminder in pairs:
         surgeon = slot.surgeon
         recipient = Recipient(surgeon.email, surgeon.name, links.private_link(surgeon, "surgeon"))
         about = ("slot", slot)
         row = _message(SURGEON_REMINDER, recipient, slot.session, about, now, stamp, lines=True)
-        row["payload"][ONLY_WHILE_ON] = True
+        row["payload"][ONLY_WHILE_ON] = {"reminder": reminder.id}
         rows.append(row)
     outbox.add(rows)
 

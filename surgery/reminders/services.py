@@ -106,12 +106,12 @@ def remind_day(event_id: int, now: dt.datetime) -> Queued:
     bookings = _unreminded_bookings(due)
     slots = _unreminded_slots(due)
     pairs = [(b, Reminder(event_id=event.id, booking_id=b.id, queued_at=now)) for b in bookings]
-    reminders = [Reminder(event_id=event.id, slot_id=s.id, queued_at=now) for s in slots]
-    db.session.add_all([r for _, r in pairs] + reminders)
+    surgeons = [(s, Reminder(event_id=event.id, slot_id=s.id, queued_at=now)) for s in slots]
+    db.session.add_all([r for _, r in pairs + surgeons])
     db.session.flush()
     notices.queue_reminders(pairs)
-    notices.queue_surgeon_reminders(slots)
-    return Queued(reminders=len(pairs), surgeons=len(slots))
+    notices.queue_surgeon_reminders(surgeons)
+    return Queued(reminders=len(pairs), surgeons=len(surgeons))
 
 
 def _unreminded_bookings(session_ids: list[int]) -> list[Booking]:
