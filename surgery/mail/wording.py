@@ -186,7 +186,7 @@ WORDING |= {
     SURGEON_REMINDER: (
         "Reminder: you are a surgeon, {session} on {day}",
         "This is a reminder that you are down as a surgeon for this session. Thank you. "
-        "Here is who you will meet, as they agreed to share it.",
+        "Anyone you are paired with so far is named below, with what they agreed to share.",
         None,
     ),
     FOLLOW_UP: (
