@@ -313,6 +313,18 @@ def test_the_surgeon_is_reminded_of_whom_they_meet_as_they_may_see_them(
     assert "Bo Green" in to_sue and "Groups for carers" in to_sue
     assert LINK.search(text_of(told["sue@example.org"])) is None
     assert "Sue" in words_of(told["ana@example.org"])  # whom Ana will meet
+    assert "Nobody is paired with you yet" not in to_sue
+
+
+def test_a_surgeon_paired_with_nobody_is_told_so(organiser_client, make_event, mailbox):
+    event = make_event()
+    add_surgeon(organiser_client, event, "Sue", topics=("Facebook",))
+    mailbox.deliver()
+
+    assert remind_at(due_time(event)).surgeons == 1
+
+    (to_sue,) = mailbox.deliver()
+    assert "Nobody is paired with you yet" in words_of(to_sue)
 
 
 def test_a_discreet_days_reminder_names_no_day(client, make_event, mailbox):

@@ -186,7 +186,7 @@ WORDING |= {
     SURGEON_REMINDER: (
         "Reminder: you are a surgeon, {session} on {day}",
         "This is a reminder that you are down as a surgeon for this session. Thank you. "
-        "Anyone you are paired with so far is named below, with what they agreed to share.",
+        "Here is who you will meet, as far as they agreed to share it.",
         None,
     ),
     FOLLOW_UP: (

@@ -12,6 +12,9 @@ from surgery.mail.notices import Recipient, _message
 from surgery.mail.outbox import ONLY_WHILE_ON
 from surgery.mail.wording import FOLLOW_UP, REMINDER, SURGEON_REMINDER
 
+# said instead of whom a surgeon will meet, when nobody is paired with them when it is sent
+NOBODY_YET = "Nobody is paired with you yet: the organisers will pair you with people on the day."
+
 
 def reminder_seed(registration, reminder) -> str:
     """What a reminder's two tokens are made from: the person's seed and this reminder."""
@@ -55,6 +58,7 @@ def queue_surgeon_reminders(pairs) -> None:
         about = ("slot", slot)
         row = _message(SURGEON_REMINDER, recipient, slot.session, about, now, stamp, lines=True)
         row["payload"][ONLY_WHILE_ON] = {"reminder": reminder.id}
+        row["payload"]["no_lines"] = NOBODY_YET
         rows.append(row)
     outbox.add(rows)
 
