@@ -69,12 +69,14 @@ def register_blueprints(app: Flask) -> None:
     from surgery.organise.download_views import bp as downloads_bp
     from surgery.organise.views import bp as organise_bp
     from surgery.personal.views import bp as personal_bp
+    from surgery.reminders.views import bp as reminders_bp
     from surgery.retention.views import bp as retention_bp
     from surgery.surgeons.organiser_views import bp as surgeon_admin_bp
     from surgery.surgeons.views import bp as surgeons_bp
     from surgery.vocabulary.views import bp as vocabulary_bp
 
     public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp, personal_bp)
+    public += (reminders_bp,)
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
     organisers += (matching_bp, retention_bp, audit_bp)
@@ -87,9 +89,11 @@ def register_commands(app: Flask) -> None:
     """Add the flask commands (demo data, organisers)."""
     from surgery.cli import demo_command, organisers
     from surgery.mail.cli import mail_group
+    from surgery.reminders.cli import remind_command
     from surgery.retention.cli import purge_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(remind_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(organisers)
     app.cli.add_command(mail_group)

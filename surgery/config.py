@@ -46,6 +46,9 @@ class Defaults:
     # the mail worker removes personal data that is due this often; 0 leaves it to
     # `flask purge` (from cron, say)
     PURGE_INTERVAL_SECONDS = 300
+    # ...and queues the reminders and follow-ups that are due this often; 0 leaves them to
+    # `flask remind` (from cron, say)
+    REMINDER_INTERVAL_SECONDS = 300
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # every link sent out starts with it
     TRUSTED_HOSTS = None  # e.g. ["surgery.example.org"]: other Host headers get a 400
     PROXY_FIX = 0  # proxies in front whose X-Forwarded-* headers are believed
@@ -86,6 +89,7 @@ ENV_SETTINGS = {
     "MAIL_LEASE_SECONDS": float,
     "MAIL_OUTBOX_FOLDER": str,
     "PURGE_INTERVAL_SECONDS": float,
+    "REMINDER_INTERVAL_SECONDS": float,
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,
     "MAX_CONTENT_LENGTH": int,

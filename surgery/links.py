@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from surgery.domain.accounts import INVITE, RESET
-from surgery.domain.tokens import account_link_token, manage_token
+from surgery.domain.tokens import account_link_token, manage_token, purpose_token
 
 # the page a private link opens, by who holds it
 MANAGE_PAGES = {"booking": "bookings.manage", "surgeon": "surgeons.manage"}
@@ -62,6 +62,37 @@ def written_out(payload: dict) -> dict:
             "text": action["text"],
             "url": public_url(action["endpoint"], token=token),
         }
+    if payload.get("answers"):
+        filled["answers"] = answer_links(payload["answers"])
+    if payload.get("follow_up"):
+        filled["action"] = follow_up_action(payload["follow_up"])
     if (payload.get("event") or {}).get("id"):
         filled["event_url"] = public_url("events.detail", event_id=payload["event"]["id"])
     return filled
+
+
+# a reminder's two links: what each says, and the page and purpose of its token
+REMINDER_ANSWERS = (
+    ("I'm still coming", "reminders.still_coming", "coming"),
+    ("I can't come any more", "reminders.cannot_come", "release"),
+)
+
+
+def purpose_url(endpoint: str, purpose: str, seed: str, **values) -> str:
+    """A one-purpose link, its token rebuilt from the seed with the secret key."""
+    token = purpose_token(current_app.secret_key, purpose, seed)
+    return public_url(endpoint, token=token, **values)
+
+
+def answer_links(answers: dict) -> list[dict]:
+    """A reminder's "still coming" and "can't come" links, from the seed it was queued with."""
+    return [
+        {"text": text, "url": purpose_url(endpoint, purpose, answers["seed"], id=answers["id"])}
+        for text, endpoint, purpose in REMINDER_ANSWERS
+    ]
+
+
+def follow_up_action(follow_up: dict) -> dict:
+    """The follow-up email's button, its link rebuilt from the follow-up's seed."""
+    url = purpose_url("reminders.follow_up", "follow_up", follow_up["seed"], id=follow_up["id"])
+    return {"text": "Answer one quick question", "url": url}

@@ -102,3 +102,4 @@ class BookingForm(AboutYouForm):
         validators=[DataRequired("Choose at least one session to book.")],
     )
     form_key = HiddenField()
+    follow_up = BooleanField("Yes, ask me once, four weeks after the day")

@@ -69,6 +69,10 @@ class Registration(db.Model):
     need_now: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     # the "what did you learn?" email goes once; pressing the button again asks only newcomers
     feedback_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # asked "have you used what you learned?" four weeks after the day (they chose to be)
+    wants_follow_up: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

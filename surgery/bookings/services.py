@@ -62,6 +62,7 @@ class BookingRequest:
     session_ids: list[int]
     about: AboutYou
     form_key: str
+    follow_up: bool = False  # asked "have you used what you learned?" four weeks after
 
 
 @dataclass
@@ -103,6 +104,7 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
         registration = Registration(event=event, name=req.name.strip(), email=email)
         registration.token_seed, registration.token_hash = seed, hash_token(token)
         apply_about(registration, req.about)
+        registration.wants_follow_up = req.follow_up
         db.session.add(registration)
     added, already = _book_into(registration, sessions)
     not_kept = req.about.unconsented() if is_new else Unconsented()

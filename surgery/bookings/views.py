@@ -97,6 +97,7 @@ def _request_from(form: BookingForm) -> services.BookingRequest:
         session_ids=form.sessions.data,
         about=form.about(),
         form_key=form.form_key.data,
+        follow_up=bool(form.follow_up.data),
     )
 
 

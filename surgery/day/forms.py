@@ -27,6 +27,7 @@ class WalkInForm(AboutYouForm):
     need = RadioField(
         "What do you need now?", choices=choices(arrival.NEEDS.items()), default=arrival.SURGEON
     )
+    follow_up = BooleanField("Email me one question four weeks after the day")
     # a one-time key: a double tap on a slow tablet registers the person once
     create_key = HiddenField()
 
@@ -47,6 +48,7 @@ class WalkInForm(AboutYouForm):
             email=self.email.data or "",
             about=self.about(),
             need=self.need.data,
+            follow_up=bool(self.follow_up.data),
         )
 
 

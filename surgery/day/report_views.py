@@ -11,6 +11,7 @@ from surgery.day.forms import FeedbackForm
 from surgery.domain.errors import NotFound
 from surgery.events.models import Event
 from surgery.extensions import db
+from surgery.reminders.overview import follow_up_numbers
 from surgery.retention import services as retention
 
 bp = Blueprint("day_reports", __name__)
@@ -32,6 +33,7 @@ def numbers(event_id: int):
         removed=retention.done(event.id),
         feedback=services.shared_feedback(event),
         asked=services.feedback_asked(event),
+        follow_up=follow_up_numbers(event.id),
     )
 
 

@@ -133,6 +133,7 @@ class WalkIn:
     email: str = ""
     about: AboutYou = field(default_factory=AboutYou)
     need: str | None = None  # what they need now (surgery.domain.arrival); None: a surgeon
+    follow_up: bool = False  # "have you used what you learned?" four weeks after the day
 
 
 def register_walk_in(
@@ -169,6 +170,8 @@ def _walk_in(event: Event, walk_in: WalkIn, secret: str) -> Registration:
     elif not registration.active_bookings:
         registration.is_walk_in = True  # their booking was cancelled: they came without one
     registration.need_now = arrival.parse(walk_in.need) or registration.need_now
+    if walk_in.follow_up and registration.email:
+        registration.wants_follow_up = True
     surgery = surgery_now(event)
     if surgery is not None and arrival.joins_surgeon_queue(registration.need_now):
         _into_surgery(registration, surgery)

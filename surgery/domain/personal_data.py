@@ -83,6 +83,7 @@ class AttendeeRecord:
     checked_in_at: dt.datetime | None = None
     feedback: Feedback | None = None
     messages: tuple[Message, ...] = ()
+    follow_up: bool = False  # asked to be emailed one question four weeks after the day
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def attendee_export(record: AttendeeRecord) -> dict:
             "keep_answers_about_you": record.consent_sensitive,
             "given_at": _when(record.consent_at) if kept else None,
             "share_with_your_surgeon": record.share_with_surgeon and kept,
+            "ask_four_weeks_after": record.follow_up,
         },
         "sessions": [_place(p) for p in record.places],
         "check_in": {"checked_in_at": _when(record.checked_in_at)},

@@ -58,3 +58,16 @@ def account_link_token(secret: str, purpose: str, seed: str) -> str:
     """
     digest = hmac.new(secret.encode(), f"account:{purpose}:{seed}".encode(), hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).decode().rstrip("=")
+
+
+def purpose_token(secret: str, purpose: str, seed: str) -> str:
+    """A one-purpose link's token (a reminder's "still coming" or "can't come", the
+    follow-up's form), from its holder's seed: a token made for one purpose opens no other,
+    and the seed alone cannot rebuild it without the secret key."""
+    digest = hmac.new(secret.encode(), f"purpose:{purpose}:{seed}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:TOKEN_BYTES]).decode().rstrip("=")
+
+
+def same_token(given: str, expected: str) -> bool:
+    """Compare a token from a link with the one expected, in constant time."""
+    return hmac.compare_digest(given.encode(), expected.encode())

@@ -38,6 +38,8 @@ class Event(db.Model):
     discreet: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # minutes after a session starts before places of people not here may be given away
     grace_minutes: Mapped[int] = mapped_column(sa.Integer, default=15, server_default="15")
+    # each confirmed person (and surgeon) is reminded this many days before a session; 0: never
+    reminder_days: Mapped[int] = mapped_column(sa.Integer, default=2, server_default="2")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # raised by each organiser save that changes a field of the edit form (see form_guards);

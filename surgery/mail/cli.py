@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from surgery import collector
 from surgery.extensions import db
 from surgery.mail.outbox import BATCH, retry_now, send_due
+from surgery.reminders.cli import remind_round, words
 from surgery.retention.cli import purge_round
 
 logger = logging.getLogger(__name__)
@@ -48,14 +49,15 @@ def send_command(now: bool, batch: int) -> None:
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between looks.")
 @with_appcontext
 def worker_command(interval: float) -> None:
-    """Keep sending what is due, and removing personal data when due, until stopped
-    (Ctrl+C or SIGTERM)."""
+    """Keep sending what is due, queuing reminders and removing personal data when due,
+    until stopped (Ctrl+C or SIGTERM)."""
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     click.echo("Mail worker started.")
-    purged_at = None
+    purged_at = reminded_at = None
     try:
         while not stopping:
+            reminded_at = _remind_if_time(reminded_at)
             sent, retrying, failed = _drain()
             if sent or retrying or failed:
                 click.echo(f"Sent {sent}, will retry {retrying}, failed {failed}.")
@@ -74,7 +76,7 @@ def _drain(batch: int = BATCH) -> tuple[int, int, int]:
         report = send_due(batch)
         for i, ids in enumerate((report.sent, report.retrying, report.failed)):
             totals[i] += len(ids)
-        if not (report.sent or report.retrying or report.failed):
+        if not (report.sent or report.retrying or report.failed or report.dropped):
             return totals[0], totals[1], totals[2]
         if report.retrying and not report.sent:
             return totals[0], totals[1], totals[2]  # the server is down: wait, don't spin
@@ -93,6 +95,23 @@ def _purge_if_time(last: float | None) -> float | None:
         db.session.rollback()
         logger.exception("removing personal data failed")
         click.echo("Removing personal data failed; it will be tried again.", err=True)
+    return time.monotonic()
+
+
+def _remind_if_time(last: float | None) -> float | None:
+    """Queue the reminders and follow-ups that are due, at most once every
+    REMINDER_INTERVAL_SECONDS (sent with the rest of the outbox); return when it last ran."""
+    interval = current_app.config["REMINDER_INTERVAL_SECONDS"]
+    if interval <= 0 or (last is not None and time.monotonic() - last < interval):
+        return last
+    try:
+        queued = remind_round()
+        if queued.reminders or queued.surgeons or queued.follow_ups:
+            click.echo(words(queued))
+    except Exception:  # the mail must keep going whatever a round meets
+        db.session.rollback()
+        logger.exception("queuing reminders failed")
+        click.echo("Queuing reminders failed; it will be tried again.", err=True)
     return time.monotonic()
 
 

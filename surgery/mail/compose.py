@@ -110,7 +110,8 @@ def _intro(payload: dict, current) -> list[str]:
         if words:
             intro[0] = words
     if payload.get("lines"):
-        intro += current.lines
+        none_yet = [payload["no_lines"]] if payload.get("no_lines") else []
+        intro += current.lines or none_yet
     return intro
 
 

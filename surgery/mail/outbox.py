@@ -27,11 +27,14 @@ from surgery.mail import current, lost_links
 from surgery.mail.compose import compose, sender_address, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
+from surgery.reminders.models import Reminder
 
 BATCH = 200  # messages sent over one connection by one call of send_due
 CLAIM = 10  # messages claimed at a time: what a killed sender holds until its lease ends
 # a message to (or naming) someone erased: deleted once it has gone, or been given up on
 FORGET_AFTER_SEND = "forget_after_send"
+# a message that is dropped, not sent, if its booking or slot is no longer on when it goes
+ONLY_WHILE_ON = "only_while_on"
 
 
 def add(rows: list[dict]) -> None:
@@ -48,10 +51,12 @@ class Report:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    # no longer true when their turn came (a reminder of a place given up): not sent
+    dropped: list[int] = field(default_factory=list)
 
     def count(self) -> int:
         """How many messages were tried."""
-        return len(self.sent) + len(self.retrying) + len(self.failed)
+        return len(self.sent) + len(self.retrying) + len(self.failed) + len(self.dropped)
 
 
 @dataclass(frozen=True)
@@ -152,11 +157,34 @@ def _send_each(transport, claim: Claim, report: Report) -> None:
     sender = wire_address(sender_address())
     while claim.messages:
         message = claim.messages[0]
+        if _stale(message):
+            claim.messages.pop(0)
+            _drop(message)
+            report.dropped.append(message.id)
+            db.session.commit()
+            continue
         error = _send_one(transport, message, sender)
         claim.messages.pop(0)
         _record(message, error, report)
         _renew(claim)
         db.session.commit()
+
+
+def _stale(message: Claimed) -> bool:
+    """True for a message that goes only while its place stands (a reminder), once the
+    place, the surgeon's session or the day is no longer on: it would remind of nothing."""
+    if not message.payload.get(ONLY_WHILE_ON):
+        return False
+    return message.now is None or not message.now.confirmed
+
+
+def _drop(message: Claimed) -> None:
+    """Delete a message no longer true, and its reminder's row: nothing was sent, so a day
+    on again may remind them afresh."""
+    db.session.execute(_FORGET, {"message_id": message.id})
+    reminder = message.payload[ONLY_WHILE_ON]
+    if isinstance(reminder, dict) and reminder.get("reminder"):
+        db.session.execute(sa.delete(Reminder).where(Reminder.id == reminder["reminder"]))
 
 
 def _send_one(transport, message: Claimed, sender: str) -> str | None:

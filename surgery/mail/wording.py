@@ -173,6 +173,30 @@ WORDING |= {
     ),
 }
 
+REMINDER, SURGEON_REMINDER, FOLLOW_UP = "reminder", "surgeon_reminder", "follow_up"
+
+WORDING |= {
+    REMINDER: (
+        "Reminder: {session} on {day}",
+        "This is a reminder that you have a place booked. Are you still coming? One click "
+        "tells us. If you cannot come any more, say so and your place goes straight to the "
+        "next person on the waiting list.",
+        None,
+    ),
+    SURGEON_REMINDER: (
+        "Reminder: you are a surgeon, {session} on {day}",
+        "This is a reminder that you are down as a surgeon for this session. Thank you. "
+        "Here is who you will meet, as far as they agreed to share it.",
+        None,
+    ),
+    FOLLOW_UP: (
+        "Have you used what you learned? {event}",
+        "A few weeks ago you came to a surgery day and said we could ask you this once: have "
+        "you used what you learned? One click is enough, and a few words help even more.",
+        None,
+    ),
+}
+
 
 # Words true of what the invite says when it is sent, if that is no longer what a message was
 # written for (its kind's METHOD): "Send again" or a late retry after a day was cancelled, or

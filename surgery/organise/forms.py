@@ -12,8 +12,15 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from surgery.domain.reminders import DEFAULT_DAYS_BEFORE, LONGEST_DAYS_BEFORE
 from surgery.domain.times import is_timezone
 from surgery.events.models import OPEN_SPACE, SESSION_KINDS
 from surgery.form_guards import Guarded
@@ -33,6 +40,7 @@ class EventForm(Guarded, Form):
         "timezone": "Timezone",
         "organiser_email": "Organiser email",
         "grace_minutes": "Grace period",
+        "reminder_days": "Reminders",
     }
 
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
@@ -74,6 +82,17 @@ class EventForm(Guarded, Form):
         "After that, an organiser can give the places of people not here to people on the "
         "waiting list who are.",
         validators=[Optional(), NumberRange(0, 240, "Enter a number of minutes from 0 to 240.")],
+    )
+    reminder_days = IntegerField(
+        "Send reminders this many days before each session",
+        default=DEFAULT_DAYS_BEFORE,
+        description="Each person booked, and each surgeon, gets one reminder per session, "
+        "with a link to say they are still coming or to give their place to the waiting "
+        "list. 0 sends no reminders; left empty, 2.",
+        validators=[
+            Optional(),
+            NumberRange(0, LONGEST_DAYS_BEFORE, f"Enter 0 to {LONGEST_DAYS_BEFORE} days."),
+        ],
     )
 
     def validate_timezone(self, field) -> None:

@@ -13,6 +13,7 @@ from surgery.database import fresh, lock_row
 from surgery.domain import audit, lifecycle, no_shows
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
+from surgery.domain.reminders import DEFAULT_DAYS_BEFORE
 from surgery.domain.session_changes import Booked, check_version
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
 from surgery.events.models import PUBLISHED, Event, EventSession
@@ -65,6 +66,7 @@ def save_event(
     values = {name: (data.get(name) or "").strip() for name in EVENT_FIELDS}
     values["discreet"] = bool(data.get("discreet"))
     values["grace_minutes"] = grace_minutes(data)
+    values["reminder_days"] = _reminder_days(data)
     changed = [name for name, value in values.items() if getattr(event, name) != value]
     if changed:
         event.version += 1
@@ -96,12 +98,19 @@ def _create_event(data: dict, create_key: str | None) -> Event:
             setattr(event, name, (data.get(name) or "").strip())
         event.discreet = bool(data.get("discreet"))
         event.grace_minutes = grace_minutes(data)
+        event.reminder_days = _reminder_days(data)
         db.session.add(event)
         db.session.flush()
         log.record(audit.CHANGED_EVENT, event.id, f"event {event.id}", detail="created")
         return event
 
     return create_once(Event, create_key, make)[0]
+
+
+def _reminder_days(data: dict) -> int:
+    """Days before a session its reminders go (the form checks the range)."""
+    days = data.get("reminder_days")
+    return DEFAULT_DAYS_BEFORE if days is None else int(days)
 
 
 # what the audit log says a status change did

@@ -16,6 +16,7 @@ from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.organise import services
 from surgery.organise.forms import EventForm, SessionForm
+from surgery.reminders.overview import answers as reminder_answers
 from surgery.web import press
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
@@ -74,6 +75,7 @@ def event(event_id: int):
         event=event,
         sessions=services.event_overview(event),
         mix=services.role_tag_mix(event),
+        reminders=reminder_answers(event.id),
     )
 
 

@@ -63,6 +63,7 @@ def attendee_record(registration: Registration) -> personal_data.AttendeeRecord:
         if feedback
         else None,
         messages=tuple(messages_to(registration.email, event.id)),
+        follow_up=registration.wants_follow_up,
     )
 
 

@@ -64,6 +64,7 @@ def test_an_attendee_export_holds_their_answers_consents_places_and_messages():
         "keep_answers_about_you": True,
         "given_at": "2027-03-06T10:05:00+00:00",
         "share_with_your_surgeon": True,
+        "ask_four_weeks_after": False,
     }
     assert data["sessions"][0]["your_surgeon"] == "Sue"  # a first name only
     assert data["sessions"][1]["waiting_list_number"] == 2
