@@ -49,6 +49,9 @@ def register_extensions(app: Flask) -> None:
     mail_extension.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from surgery.day import changes  # the day's change counter, bumped on commit
+
+    changes.install()
 
 
 def register_blueprints(app: Flask) -> None:
