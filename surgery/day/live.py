@@ -1,0 +1,185 @@
+"""Organisers' screens in step: the changing part of the floor and of check-in, built once
+per change and shared by every screen, and a stream that says when the day has changed.
+
+A screen listens to the stream (server-sent events) and fetches the fragment when told;
+without the stream it polls the fragment, which answers 304 while nothing has changed;
+without JavaScript the page reloads itself.
+"""
+
+import threading
+import time
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+
+from surgery.auth.access import organiser_required
+from surgery.database import utcnow
+from surgery.day import changes, door, floor, services
+from surgery.day.changes import DayChange
+from surgery.domain import search_key
+from surgery.events.models import Event
+from surgery.events.views import surgery_session_or_404
+from surgery.extensions import db
+
+bp = Blueprint("live", __name__, url_prefix="/organise")
+
+# GET  /organise/sessions/<sid>/floor/events     floor_events (text/event-stream)
+# GET  /organise/events/<id>/checkin/live        checkin_fragment (?q= as the page)
+# GET  /organise/events/<id>/checkin/events      checkin_events (text/event-stream)
+# (the floor's fragment is /organise/sessions/<sid>/floor/live, answered by floor_fragment)
+
+# Each user's CSRF token is put back into the shared copy as it is sent.
+CSRF_MARK = "\x00csrf\x00"
+MAX_COPIES = 256
+
+
+class Fragments:
+    """Rendered fragments by (what, id, counter, minute): built by the first screen to ask
+    after a change while the others wait for it, then shared by all of them."""
+
+    def __init__(self) -> None:
+        self.copies: dict[tuple, str] = {}
+        self.building: dict[tuple, threading.Lock] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, build) -> str:
+        """The copy for this key, built once."""
+        with self.lock:
+            if (copy := self.copies.get(key)) is not None:
+                return copy
+            building = self.building.setdefault(key, threading.Lock())
+        with building:
+            with self.lock:
+                if (copy := self.copies.get(key)) is not None:
+                    return copy
+            copy = build()
+            with self.lock:
+                if len(self.copies) >= MAX_COPIES:
+                    self.copies.clear()
+                self.copies[key] = copy
+                self.building.pop(key, None)
+        return copy
+
+
+fragments = Fragments()
+
+
+@bp.app_template_global("live_version")
+def _version(event_id: int) -> str:
+    """What a screen's copy is as of: the day's counter, and the minute (waits are shown in
+    whole minutes, so a copy is good for one minute at most)."""
+    return f"{changes.counter(event_id)}-{utcnow().strftime('%H%M')}"
+
+
+def _shared(key: tuple, version: str, template: str, **context) -> Response:
+    """A fragment as of this version: 304 when the screen has it, else the shared copy."""
+    etag = f'"{version}"'
+    if request.headers.get("If-None-Match") == etag:
+        return Response(status=304, headers={"ETag": etag})
+
+    def build() -> str:
+        token = generate_csrf()
+        return render_template(template, **context).replace(token, CSRF_MARK)
+
+    body = fragments.get((*key, version), build).replace(CSRF_MARK, generate_csrf())
+    return Response(body, headers={"ETag": etag, "X-Day-Version": version})
+
+
+def floor_fragment(session) -> Response:
+    """The floor's changing part, shared by every screen on this session."""
+    version = _version(session.event_id)
+    return _shared(
+        ("floor", session.id),
+        version,
+        "day/_floor_live.html",
+        session=session,
+        floor=floor.state(session),
+    )
+
+
+@bp.get("/events/<int:event_id>/checkin/live")
+@login_required
+def checkin_fragment(event_id: int):
+    """The check-in list and counts, as the page shows them for this search."""
+    event = _checkin_event_or_404(event_id)
+    search = request.args.get("q", "")
+    words = " ".join(search_key.words(search))
+    everyone = door.door_list(event)
+    people = door.door_list(event, search) if words else everyone
+    return _shared(
+        ("checkin", event.id, words),
+        _version(event.id),
+        "day/_checkin_live.html",
+        event=event,
+        people=people,
+        counts=door.counts(everyone),
+        search=search,
+    )
+
+
+@bp.get("/sessions/<int:session_id>/floor/events")
+@organiser_required
+def floor_events(session_id: int):
+    """Tells a floor screen each time its day changes."""
+    return _stream(surgery_session_or_404(session_id).event_id)
+
+
+@bp.get("/events/<int:event_id>/checkin/events")
+@login_required
+def checkin_events(event_id: int):
+    """Tells a check-in screen each time its day changes."""
+    return _stream(_checkin_event_or_404(event_id).id)
+
+
+def _checkin_event_or_404(event_id: int) -> Event:
+    """The day, if this login may check people in for it (as the check-in page decides)."""
+    event = db.get_or_404(Event, event_id)
+    if not (current_user.is_organiser or services.door_may_open(event)):
+        abort(404)
+    return event
+
+
+def _stream(event_id: int) -> Response:
+    """A short event stream: the counter now, then each new value, for LIVE_STREAM_SECONDS;
+    the browser then connects again by itself. The counter is read on a connection of its
+    own each time, so the stream holds no transaction and no pooled connection between looks;
+    the request stays open around it so those reads are a GET's (no write lock on SQLite)."""
+    config = current_app.config
+    seconds, every = config["LIVE_STREAM_SECONDS"], config["LIVE_CHECK_SECONDS"]
+    engine = db.engine
+    db.session.close()  # give back the request's connection before the long wait
+    return Response(
+        stream_with_context(watch(engine, event_id, seconds, every)),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def watch(engine, event_id: int, seconds: float, every: float):
+    """The stream's lines: an event whenever the day's counter moves, a comment now and then
+    so a closed screen is noticed."""
+    query = sa.select(DayChange.counter).where(DayChange.event_id == event_id)
+    yield "retry: 1000\n\n"
+    seen, quiet = None, 0.0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            now = connection.scalar(query) or 0
+        if now != seen:
+            seen, quiet = now, 0.0
+            yield f"event: change\nid: {now}\ndata: {now}\n\n"
+        elif quiet >= 10:
+            quiet = 0.0
+            yield ": still here\n\n"
+        time.sleep(every)
+        quiet += every
