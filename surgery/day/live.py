@@ -81,29 +81,28 @@ def _version(event_id: int) -> str:
     return f"{changes.counter(event_id)}-{utcnow().strftime('%H%M')}"
 
 
-def _shared(key: tuple, version: str, template: str, **context) -> Response:
-    """A fragment as of this version: 304 when the screen has it, else the shared copy."""
+def _shared(key: tuple, version: str, template: str, context) -> Response:
+    """A fragment as of this version: 304 when the screen has it, else the shared copy;
+    context() reads what the template shows, only when no copy is kept yet."""
     etag = f'"{version}"'
     if request.headers.get("If-None-Match") == etag:
         return Response(status=304, headers={"ETag": etag})
 
     def build() -> str:
         token = generate_csrf()
-        return render_template(template, **context).replace(token, CSRF_MARK)
+        return render_template(template, **context()).replace(token, CSRF_MARK)
 
     body = fragments.get((*key, version), build).replace(CSRF_MARK, generate_csrf())
-    return Response(body, headers={"ETag": etag, "X-Day-Version": version})
+    return Response(body, headers={"ETag": etag})
 
 
 def floor_fragment(session) -> Response:
     """The floor's changing part, shared by every screen on this session."""
-    version = _version(session.event_id)
     return _shared(
         ("floor", session.id),
-        version,
+        _version(session.event_id),
         "day/_floor_live.html",
-        session=session,
-        floor=floor.state(session),
+        lambda: {"session": session, "floor": floor.state(session)},
     )
 
 
@@ -114,16 +113,15 @@ def checkin_fragment(event_id: int):
     event = _checkin_event_or_404(event_id)
     search = request.args.get("q", "")
     words = " ".join(search_key.words(search))
-    everyone = door.door_list(event)
-    people = door.door_list(event, search) if words else everyone
+
+    def context() -> dict:
+        everyone = door.door_list(event)
+        people = door.door_list(event, search) if words else everyone
+        counts = door.counts(everyone)
+        return {"event": event, "people": people, "counts": counts, "search": search}
+
     return _shared(
-        ("checkin", event.id, words),
-        _version(event.id),
-        "day/_checkin_live.html",
-        event=event,
-        people=people,
-        counts=door.counts(everyone),
-        search=search,
+        ("checkin", event.id, words), _version(event.id), "day/_checkin_live.html", context
     )
 
 
