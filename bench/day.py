@@ -219,7 +219,9 @@ def main() -> None:
             etag = not_modified_etag(app_base, cookie, day.session_id)
             held = {**signed_in, "If-None-Match": etag}
             live_path = app_base + pages(day)["floor live fragment"]
-            results.append(measure("floor live part, not modified", live_path, args, tmp, held))
+            results.append(
+                measure("floor live part, not modified", live_path, args, tmp, headers=held)
+            )
             results.append(measure("bare Flask page, again", bare_base + "/", args, tmp))
             stream = rounds(app_base, cookie, url, tmp, day.session_id, day.event_id)
         server_errors = [line for line in log.read_text().splitlines() if "Error" in line]

@@ -62,12 +62,15 @@ class Fragments:
             with self.lock:
                 if (copy := self.copies.get(key)) is not None:
                     return copy
-            copy = build()
-            with self.lock:
-                if len(self.copies) >= MAX_COPIES:
-                    self.copies.clear()
-                self.copies[key] = copy
-                self.building.pop(key, None)
+            try:
+                copy = build()
+                with self.lock:
+                    if len(self.copies) >= MAX_COPIES:
+                        self.copies.clear()
+                    self.copies[key] = copy
+            finally:
+                with self.lock:
+                    self.building.pop(key, None)
         return copy
 
 
