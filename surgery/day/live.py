@@ -9,7 +9,6 @@ without JavaScript the page reloads itself.
 import threading
 import time
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -17,7 +16,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    stream_with_context,
 )
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -153,14 +151,13 @@ def _checkin_event_or_404(event_id: int) -> Event:
 def _stream(event_id: int) -> Response:
     """A short event stream: the counter now, then each new value, for LIVE_STREAM_SECONDS;
     the browser then connects again by itself. The counter is read on a connection of its
-    own each time, so the stream holds no transaction and no pooled connection between looks;
-    the request stays open around it so those reads are a GET's (no write lock on SQLite)."""
+    own each time, so the stream holds no transaction and no pooled connection between looks."""
     config = current_app.config
     seconds, every = config["LIVE_STREAM_SECONDS"], config["LIVE_CHECK_SECONDS"]
     engine = db.engine
     db.session.close()  # give back the request's connection before the long wait
     return Response(
-        stream_with_context(watch(engine, event_id, seconds, every)),
+        watch(engine, event_id, seconds, every),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -169,13 +166,11 @@ def _stream(event_id: int) -> Response:
 def watch(engine, event_id: int, seconds: float, every: float):
     """The stream's lines: an event whenever the day's counter moves, a comment now and then
     so a closed screen is noticed."""
-    query = sa.select(DayChange.counter).where(DayChange.event_id == event_id)
     yield "retry: 1000\n\n"
     seen, quiet = None, 0.0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with engine.connect() as connection:
-            now = connection.scalar(query) or 0
+        now = read_counter(engine, event_id)
         if now != seen:
             seen, quiet = now, 0.0
             yield f"event: change\nid: {now}\ndata: {now}\n\n"
@@ -184,3 +179,19 @@ def watch(engine, event_id: int, seconds: float, every: float):
             yield ": still here\n\n"
         time.sleep(every)
         quiet += every
+
+
+def read_counter(engine, event_id: int) -> int:
+    """The day's counter, read outside any request: a plain read on the driver's connection,
+    so SQLite takes no write lock (the app begins a request's own transactions itself)."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        table = DayChange.__tablename__
+        cursor.execute(f"SELECT counter FROM {table} WHERE event_id = {int(event_id)}")
+        row = cursor.fetchone()
+        cursor.close()
+        connection.rollback()  # PostgreSQL's driver began a transaction for the read
+        return row[0] if row else 0
+    finally:
+        connection.close()
