@@ -55,6 +55,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("registration") as batch_op:
-        batch_op.drop_column("search_key")
-    op.drop_table("day_change")
+    # a plain DROP COLUMN, not a batch copy of the table (see upgrade, and 0014)
+    op.drop_column('registration', 'search_key')
+    op.drop_table('day_change')
