@@ -1,12 +1,17 @@
-"""Requests per second of the live surgery floor and the check-in page, next to a bare Flask page.
+"""Requests per second of the live surgery floor and the check-in page, next to a bare Flask page,
+and how quickly a change reaches another organiser's screen through the event stream.
 
 Builds a fresh SQLite database holding one surgery day as it happens: 500 people booked onto
 the surgery session (about 200 checked in), 50 approved surgeons (40 here), pairings in
 progress and finished. Serves it with gunicorn and, in the same run and with the same worker
 settings, bench/bare_app.py; signs in as the organiser and loads the floor page, its live
 fragment, the check-in search and the full check-in page with wrk (or a Python load
-generator), then prints a table. Also counts the SQL queries of one floor request and one
-check-in search in-process, on this day and on a day a tenth of its size.
+generator), then prints a table. The floor's live part is loaded as screens load it: as a
+new copy (no ETag) and as "not modified" (the ETag they hold). Then times rounds of a change
+made in the database reaching a screen listening to the floor's event stream, and that screen
+fetching the new live part. Also counts the SQL queries of one floor request, its live part
+and one check-in search in-process, on this day and on a day with a tenth of the people
+(the same surgeons), so a page whose queries grow with people shows.
 
     .venv/bin/python bench/day.py [--seconds 8] [--connections 16] [--workers 2] [--threads 4]
 """
@@ -25,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/web.py
 
 import sqlalchemy as sa  # noqa: E402
+from live_round import not_modified_etag, rounds  # noqa: E402
 from web import (  # noqa: E402
     HIDDEN,
     ROOT,
@@ -39,6 +45,7 @@ from web import (  # noqa: E402
 )
 
 from surgery.auth import services as organisers  # noqa: E402
+from surgery.day import live  # noqa: E402
 from surgery.extensions import db  # noqa: E402
 from tests.busy_day import Day, seed_busy_day  # noqa: E402
 
@@ -92,10 +99,19 @@ def signed_in_client(app):
 def queries_per_request(url: str, tmp: Path, day: Day) -> dict[str, tuple[int, int]]:
     """Per page: (SQL statements of one request after a warm-up, bytes of the page)."""
     counts = {}
+    paths = pages(day)
+    counted = {
+        "floor page": (paths["floor page"], False),
+        "floor live part, built": (paths["floor live fragment"], True),
+        "floor live part, shared": (paths["floor live fragment"], False),
+        "check-in search": (paths[f"check-in search ?q={SEARCH}"], False),
+    }
     with in_process(url, tmp) as app:
         client = signed_in_client(app)
-        for label, path in list(pages(day).items())[::2]:  # the floor page and the search
+        for label, (path, fresh) in counted.items():
             assert client.get(path).status_code == 200, path
+            if fresh:
+                live.fragments.copies.clear()  # as the first screen to ask after a change
             statements: list[str] = []
 
             def record(_conn, _cursor, statement, *_args, statements=statements):
@@ -181,7 +197,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="surgery-bench-day-") as name:
         tmp = Path(name)
         url, day = make_day(tmp / "day.sqlite3", tmp, args.people, args.surgeons)
-        small_people, small_surgeons = args.people // 10, max(1, args.surgeons // 10)
+        small_people, small_surgeons = args.people // 10, args.surgeons
         small_url, small_day = make_day(tmp / "small.sqlite3", tmp, small_people, small_surgeons)
         queries = {
             (args.people, args.surgeons): queries_per_request(url, tmp, day),
@@ -200,12 +216,24 @@ def main() -> None:
             results = [measure("bare Flask page", bare_base + "/", args, tmp)]
             for label, path in pages(day).items():
                 results.append(measure(label, app_base + path, args, tmp, headers=signed_in))
+            etag = not_modified_etag(app_base, cookie, day.session_id)
+            held = {**signed_in, "If-None-Match": etag}
+            live_path = app_base + pages(day)["floor live fragment"]
+            results.append(
+                measure("floor live part, not modified", live_path, args, tmp, headers=held)
+            )
             results.append(measure("bare Flask page, again", bare_base + "/", args, tmp))
+            stream = rounds(app_base, cookie, url, tmp, day.session_id, day.event_id)
         server_errors = [line for line in log.read_text().splitlines() if "Error" in line]
         bare = (results[0].rps + results[-1].rps) / 2
         floor_ratio = results[1].rps / bare
         profile = profile_floor(url, tmp, day) if args.profile or floor_ratio < SLOW else ""
     print_table(args, results, bare, queries, server_errors, time.monotonic() - started)
+    print(
+        f"Event stream, {len(stream) and 20} changes: to the other screen's event "
+        f"{stream[0]:.0f} ms (median), to its new live part {stream[1]:.0f} ms; "
+        f"missed {stream[2]} (the stream looks at the counter every 0.5 s)"
+    )
     if profile:
         print(f"\nThe floor page, profiled in-process (20 requests):\n{profile}")
 

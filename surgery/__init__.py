@@ -49,6 +49,9 @@ def register_extensions(app: Flask) -> None:
     mail_extension.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from surgery.day import changes  # the day's change counter, bumped on commit
+
+    changes.install()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -61,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from surgery.day.checkin_views import bp as checkin_bp
     from surgery.day.floor_views import bp as floor_bp
     from surgery.day.kiosk_views import bp as kiosk_bp
+    from surgery.day.live import bp as live_bp
     from surgery.day.report_views import bp as reports_bp
     from surgery.events.views import bp as events_bp
     from surgery.feeds.views import bp as feeds_bp
@@ -80,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
     organisers += (matching_bp, retention_bp, audit_bp)
-    on_the_day = (checkin_bp, floor_bp, arrival_bp)
+    on_the_day = (checkin_bp, floor_bp, arrival_bp, live_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)
 

@@ -53,6 +53,10 @@ class Defaults:
     TRUSTED_HOSTS = None  # e.g. ["surgery.example.org"]: other Host headers get a 400
     PROXY_FIX = 0  # proxies in front whose X-Forwarded-* headers are believed
     PAGE_CACHE_SECONDS = 3.0  # anonymous copies of public pages; 0 turns the cache off
+    # an organiser's screen listens for changes this long, then reconnects (a worker thread
+    # is held meanwhile), looking at the day's change counter every LIVE_CHECK_SECONDS
+    LIVE_STREAM_SECONDS = 25.0
+    LIVE_CHECK_SECONDS = 0.5
     MAX_CONTENT_LENGTH = 256 * 1024  # the longest form is a few pages of text
     # Rate limits (Flask-Limiter) on the forms anyone can send; see README for the reasons
     RATELIMIT_ENABLED = True
@@ -92,6 +96,8 @@ ENV_SETTINGS = {
     "REMINDER_INTERVAL_SECONDS": float,
     "PUBLIC_BASE_URL": str,
     "PAGE_CACHE_SECONDS": float,
+    "LIVE_STREAM_SECONDS": float,
+    "LIVE_CHECK_SECONDS": float,
     "MAX_CONTENT_LENGTH": int,
     "RATELIMIT_ENABLED": yes,
     "RATELIMIT_STORAGE_URI": str,

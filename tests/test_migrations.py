@@ -8,9 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from surgery.bookings.models import Booking
 from surgery.database import UTCDateTime, utcnow
-from surgery.domain.tokens import hash_token, manage_token, new_checkin_code, new_form_key
+from surgery.domain.tokens import hash_token, manage_token, new_form_key
 from surgery.events.models import SURGERY, EventSession
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
@@ -35,16 +34,6 @@ def old_event() -> int:
     table = sa.table("event", sa.column("id"), *typed)
     values = dict(zip(columns, values, strict=True))
     return db.session.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
-
-
-def old_registration(event_id: int, **values) -> int:
-    """A registration row with only the columns an older schema required (the model has
-    more now); its id."""
-    now = utcnow()
-    row = {"event_id": event_id, "name": "Sam", "help_text": "", "access_needs": "[]",
-           "access_other": "", "consent_sensitive": False, "is_walk_in": False,
-           "checkin_code": new_checkin_code(), "created_at": now, "updated_at": now}  # fmt: skip
-    return insert("registration", **row, **values)
 
 
 def queue_as_before(**values) -> None:
@@ -97,15 +86,15 @@ def test_messages_queued_before_are_linked_to_their_booking_by_the_calendars_uid
         upgrade(revision="0012")
         start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
         event_id = old_event()  # the model has columns the schema of 0012 does not
-        session = EventSession(event_id=event_id, kind=SURGERY, title="Surgery space",
-                               starts_at=start, ends_at=start + dt.timedelta(hours=2))  # fmt: skip
-        registration_id = old_registration(
-            event_id, email="sam@example.org", token_seed="s", token_hash="h"
-        )
-        booking = Booking(registration_id=registration_id, session=session, status="confirmed")
-        db.session.add(booking)
-        db.session.flush()
-        booking_id, uid = booking.id, booking.ical_uid  # read before the rows expire
+        session_id = insert("event_session", event_id=event_id, kind=SURGERY,
+                            title="Surgery space", starts_at=start,
+                            ends_at=start + dt.timedelta(hours=2), capacity=5, ical_uid="s@x",
+                            ical_sequence=0, created_at=start, updated_at=start)  # fmt: skip
+        registration_id = old_registration(event_id, email="sam@example.org")
+        uid = "b@x"
+        booking_id = insert("booking", registration_id=registration_id, session_id=session_id,
+                            status="confirmed", queue_key=0, ical_uid=uid, ical_sequence=0,
+                            created_at=start, updated_at=start)  # fmt: skip
         db.session.commit()
         calendar = {"method": "REQUEST", "uid": uid, "sequence": 0}
         queue_as_before(payload={"calendar": calendar})
@@ -143,6 +132,19 @@ def insert(table: str, **values) -> int:
     return db.session.execute(sa.insert(rows).values(values).returning(rows.c.id)).scalar_one()
 
 
+def old_registration(event_id: int, **values) -> int:
+    """A registration row as the schema of revision 0007 holds it; its id.
+
+    Written without the models, whose columns (and change hooks) are those of the newest schema."""
+    now = utcnow()
+    row = {"name": "Sam", "help_text": "", "access_needs": "[]", "access_other": "",
+           "consent_sensitive": False, "share_with_surgeon": False,
+           "wants_lived_experience": False, "languages": "[]", "token_seed": "s",
+           "token_hash": "h", "is_walk_in": False, "checkin_code": "ABCD2345",
+           "created_at": now, "updated_at": now}  # fmt: skip
+    return insert("registration", event_id=event_id, **{**row, **values})
+
+
 def test_upgrading_keeps_every_session_and_booking(live_database):
     """SQLite rebuilds a table to change a column; with foreign keys enforced, dropping the
     old table would take every row that refers to it (sessions, bookings) with it."""
@@ -153,12 +155,7 @@ def test_upgrading_keeps_every_session_and_booking(live_database):
         session_id = insert("event_session", event_id=event_id, kind=SURGERY, title="Surgery",
                             starts_at=now, ends_at=now, capacity=5, ical_uid="s@x",
                             ical_sequence=0, created_at=now)  # fmt: skip
-        registration_id = insert("registration", event_id=event_id, name="Sam", help_text="",
-                                 access_needs="[]", access_other="", consent_sensitive=False,
-                                 share_with_surgeon=False, wants_lived_experience=False,
-                                 languages="[]", token_seed="s", token_hash="h",
-                                 is_walk_in=False, checkin_code="ABCD2345",
-                                 created_at=now, updated_at=now)  # fmt: skip
+        registration_id = old_registration(event_id)
         insert("booking", registration_id=registration_id, session_id=session_id,
                status="confirmed", queue_key=0, ical_uid="b@x", ical_sequence=0,
                created_at=now, updated_at=now)  # fmt: skip

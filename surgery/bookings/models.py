@@ -3,13 +3,15 @@
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain import visibility
 from surgery.domain.access import labels as access_labels
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.ical import new_uid
+from surgery.domain.search_key import MAX_LENGTH as SEARCH_KEY_LENGTH
+from surgery.domain.search_key import key as search_key_of
 from surgery.domain.tokens import new_checkin_code
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
@@ -75,6 +77,8 @@ class Registration(db.Model):
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # name and email without accents, case or extra spaces, for check-in search
+    search_key: Mapped[str] = mapped_column(sa.String(SEARCH_KEY_LENGTH), default="")
 
     event: Mapped[Event] = relationship()
     role_tags: Mapped[list[RoleTag]] = relationship(
@@ -86,6 +90,14 @@ class Registration(db.Model):
     bookings: Mapped[list["Booking"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="Booking.id"
     )
+
+    @validates("name", "email")
+    def _keep_search_key(self, field: str, value: str | None) -> str | None:
+        """Keep the search key in step with the name and email as they are set."""
+        name = value if field == "name" else self.name
+        email = value if field == "email" else self.email
+        self.search_key = search_key_of(name, email)
+        return value
 
     @property
     def active_bookings(self) -> list["Booking"]:

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from surgery.bookings.models import Registration
 from surgery.day import arrival, door, no_shows, services, surgeon_door
+from surgery.day import live as screens
 from surgery.day.forms import CodeForm
 from surgery.domain.arrival import parse as parse_need
 from surgery.events.models import Event
@@ -60,16 +61,9 @@ def events():
 def page(event_id: int):
     """Everyone who booked or came, each with their state, searchable by name; the counts."""
     event = db.get_or_404(Event, event_id)
-    search = request.args.get("q", "")
-    everyone = door.door_list(event)
-    people = door.door_list(event, search) if search.strip() else everyone
     return render_template(
         "day/checkin.html",
-        event=event,
-        people=people,
-        helped_before=last_time.helped_before(event.id, [p.registration for p in people]),
-        counts=door.counts(everyone),
-        search=search,
+        **screens.at_the_door(event, request.args.get("q", "")),
         code_form=CodeForm(),
         releases=no_shows.offers(event),
     )

@@ -6,6 +6,7 @@ from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
 from surgery.day import floor, previews, waits
+from surgery.day import live as screens
 from surgery.domain import audit
 from surgery.events.models import EventSession
 from surgery.events.views import surgery_session_or_404
@@ -44,9 +45,9 @@ def live(session_id: int):
     """Just the part of the page that changes, for screens that poll for it.
 
     Not logged: the page polls this every few seconds, which would flood the audit log;
-    opening the page itself is what the log records."""
-    session = surgery_session_or_404(session_id)
-    return render_template("day/_floor_live.html", session=session, **_now(session))
+    opening the page itself is what the log records. Built once per change for every screen
+    (surgery.day.live), and 304 Not Modified while nothing changed."""
+    return screens.floor_fragment(surgery_session_or_404(session_id), _now)
 
 
 def _now(session: EventSession) -> dict:

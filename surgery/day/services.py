@@ -50,8 +50,7 @@ def people(event: Event, search: str = "", fresh: bool = False) -> list[Registra
         .options(selectinload(Registration.bookings).selectinload(Booking.session))
         .order_by(sa.func.lower(Registration.name), Registration.id)
     )
-    if search.strip():
-        query = query.where(Registration.name.ilike(f"%{door.escape_like(search.strip())}%", "\\"))
+    query = door.found_by(query, search)
     return list(db.session.scalars(query.execution_options(populate_existing=fresh)))
 
 
