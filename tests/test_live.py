@@ -16,6 +16,7 @@ from surgery.auth.models import Organiser
 from surgery.bookings.models import Registration
 from surgery.database import utcnow
 from surgery.day import changes, live
+from surgery.day import floor as floor_module
 from surgery.day import services as day_services
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
@@ -118,8 +119,8 @@ def test_the_fragment_is_built_once_per_change_for_every_screen(
     organiser_client, floor, monkeypatch
 ):
     built = []
-    real = live.floor.state
-    monkeypatch.setattr(live.floor, "state", lambda session: built.append(1) or real(session))
+    real = floor_module.state
+    monkeypatch.setattr(floor_module, "state", lambda session: built.append(1) or real(session))
     url = floor_url(floor) + "/live"
     # the same page each time, but for the form token, signed anew each second
     pages = {
