@@ -16,6 +16,7 @@ from surgery.retention.cli import purge_round
 from tests.conftest import ORGANISER_PASSWORD, book, count, is_ticked, post_form
 from tests.mail_fixtures import text_of
 from tests.test_after_the_day import check_in, numbers_url, registration
+from tests.test_checkin_states import walk_in
 
 DAY = dt.timedelta(days=1)
 SECOND = dt.timedelta(seconds=1)
@@ -160,3 +161,72 @@ def test_a_walk_in_can_choose_the_follow_up_at_the_door(organiser_client, make_e
     assert registration("Kit").wants_follow_up
     leave = {"email": "org@example.org", "password": ORGANISER_PASSWORD}
     assert post_form(organiser_client, "/kiosk/exit", data=leave).status_code == 303
+
+
+def test_the_door_can_choose_the_follow_up_for_someone_here(
+    client, organiser_client, make_event, mailbox
+):
+    event = make_event(days_ahead=0)
+    book(client, event, "Ben")
+    check_in(organiser_client, event, "Ben")
+    url = f"/organise/events/{event.id}/checkin"
+    ben = registration("Ben")
+    page = organiser_client.get(url).text
+    assert f"{url}/{ben.id}/follow-up" in page and "Ask them in four weeks" in page
+
+    page = post_form(
+        organiser_client, url, f"{url}/{ben.id}/follow-up", data={"on": "1"},
+        follow_redirects=True,
+    ).text  # fmt: skip
+
+    assert registration("Ben").wants_follow_up
+    assert "Ben will be asked four weeks after the day." in page
+    assert "Follow-up in four weeks" in page and "No follow-up" in page
+    mailbox.deliver()
+    assert ask_at(ends_of(event) + 28 * DAY).follow_ups == 1
+    (received,) = mailbox.deliver()
+    assert received.to == "ben@example.org"
+
+
+def test_the_door_can_take_the_follow_up_back(client, organiser_client, make_event):
+    event = make_event(days_ahead=0)
+    book(client, event, "Ana", follow_up="y")
+    url = f"/organise/events/{event.id}/checkin"
+    ana = registration("Ana")
+
+    page = post_form(
+        organiser_client, url, f"{url}/{ana.id}/follow-up", data={"on": "0"},
+        follow_redirects=True,
+    ).text  # fmt: skip
+
+    assert not registration("Ana").wants_follow_up
+    assert "Ana will not be asked four weeks after the day." in page
+
+
+def test_nobody_without_an_email_address_is_offered_the_follow_up(organiser_client, make_event):
+    event = make_event(days_ahead=0)
+    walk_in(organiser_client, event, "Gus")
+    gus = registration("Gus")
+    url = f"/organise/events/{event.id}/checkin"
+    assert f"{url}/{gus.id}/follow-up" not in organiser_client.get(url).text
+
+    page = post_form(
+        organiser_client, url, f"{url}/{gus.id}/follow-up", data={"on": "1"},
+        follow_redirects=True,
+    ).text  # fmt: skip
+
+    assert not registration("Gus").wants_follow_up
+    assert "Gus has no email address to ask them at." in page
+
+
+def test_the_follow_up_at_the_door_needs_the_form_key(organiser_client, make_event, client):
+    event = make_event(days_ahead=0)
+    book(client, event, "Ben")
+    ben = registration("Ben")
+
+    refused = organiser_client.post(
+        f"/organise/events/{event.id}/checkin/{ben.id}/follow-up", data={"on": "1"}
+    )
+
+    assert refused.status_code == 400
+    assert not registration("Ben").wants_follow_up

@@ -74,6 +74,19 @@ def test_the_counter_moves_with_each_change_the_floor_or_check_in_shows(
     assert counter(floor) > after_surgeon
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("need_now", "desk"), ("wants_same_surgeon", True), ("wants_follow_up", True)],
+)
+def test_what_a_check_in_row_offers_moves_the_counter(floor, column, value):
+    """Each check-in row shows what the person needs now and what they asked for: another
+    screen must see it change, not a copy shared from before."""
+    before = counter(floor)
+    setattr(person("Ana"), column, value)
+    db.session.commit()
+    assert counter(floor) > before
+
+
 def test_the_counter_stays_for_changes_nobody_on_the_day_sees(organiser_client, floor):
     before = counter(floor)
     assert organiser_client.get(floor_url(floor)).status_code == 200  # opening is logged

@@ -44,6 +44,15 @@ def set_need(registration: Registration, need: str) -> None:
     db.session.flush()
 
 
+def ask_follow_up(registration: Registration, wanted: bool) -> None:
+    """They would like the short question four weeks after the day (or no longer); only
+    someone with an email address can be asked."""
+    if wanted and not registration.email:
+        raise DomainError(f"{registration.name} has no email address to ask them at.")
+    registration.wants_follow_up = wanted
+    db.session.flush()
+
+
 def _has_surgery_place(registration: Registration) -> bool:
     """True when they have a place, or a waiting-list place, in one of the day's surgery
     sessions."""

@@ -18,7 +18,16 @@ from surgery.surgeons.models import Surgeon, SurgeonSession
 
 PENDING = "day_changes"  # session.info key: {"event": set(ids), "session": set(ids)}
 # for a registration, only these columns show at the door or on the floor
-REGISTRATION_SHOWN = ("name", "email", "checked_in_at", "is_walk_in", "event_id")
+REGISTRATION_SHOWN = (
+    "name",
+    "email",
+    "checked_in_at",
+    "is_walk_in",
+    "event_id",
+    "need_now",
+    "wants_same_surgeon",
+    "wants_follow_up",
+)
 
 
 class DayChange(db.Model):

@@ -26,6 +26,7 @@ bp = Blueprint("checkin", __name__, url_prefix="/organise")
 # GET   /organise/checkin/<code>                         scan (the QR code's address)
 # POST  /organise/events/<id>/checkin/surgeons/<sid>/arrive  surgeon_arrive
 # POST  /organise/events/<id>/checkin/<rid>/same-surgeon  same_surgeon (on=1 or off)
+# POST  /organise/events/<id>/checkin/<rid>/follow-up    follow_up (on=1 or off)
 # GET   /organise/events/<id>/sign-in-sheet             sheet (to print)
 # GET,POST /organise/events/<id>/attendance             attendance (from the sheet)
 
@@ -164,6 +165,19 @@ def same_surgeon(event_id: int, registration_id: int):
         lambda: last_time.ask_again(registration, wanted),
         f"{registration.name} {'asks for' if wanted else 'no longer asks for'} "
         "the same surgeon as last time.",
+    )
+    return _back(event_id)
+
+
+@bp.post("/events/<int:event_id>/checkin/<int:registration_id>/follow-up")
+def follow_up(event_id: int, registration_id: int):
+    """The person would like the four-week follow-up question by email (or no longer)."""
+    registration = _registration_or_404(event_id, registration_id)
+    wanted = request.form.get("on") == "1"
+    press(
+        lambda: arrival.ask_follow_up(registration, wanted),
+        f"{registration.name} {'will' if wanted else 'will not'} be asked "
+        "four weeks after the day.",
     )
     return _back(event_id)
 
