@@ -185,7 +185,10 @@ def seed(live_app) -> Seed:
 @pytest.fixture(scope="module")
 def base_url(module_database, seed) -> str:
     """The module's running server."""
-    with serve(module_database, workers=1, threads=8) as base:
+    # a module signs its organiser in once per test: more than the limit on one address
+    # allows in 15 minutes, which tests of their own check (tests/test_rate_limits.py)
+    signing_in = {"SURGERY_RATELIMIT_SIGN_IN_ACCOUNT": "1000 per 15 minutes"}
+    with serve(module_database, workers=1, threads=8, env=signing_in) as base:
         yield base
 
 
