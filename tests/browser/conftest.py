@@ -250,7 +250,9 @@ def run_axe(page, axe_script: Path) -> list[dict]:
 
 
 def assert_accessible(page, axe_script: Path, where: str) -> None:
-    """No axe violations on the page as it is now."""
+    """No axe violations on the page as it is now, once its styles have loaded (a page
+    checked before its style sheet arrives has the browser's own small targets)."""
+    page.wait_for_load_state("load")
     violations = run_axe(page, axe_script)
     assert not violations, describe_violations(violations, f"{where} ({page.url})")
 
