@@ -64,6 +64,8 @@ def serve(
     command = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "gthread",
         "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
+        # an open screen's event stream would hold a graceful stop for its full length
+        "--graceful-timeout", "3",
         "--log-level", "info" if log else "warning",
         *(["--config", str(config)] if config else []),
         "surgery:create_app()",
@@ -79,7 +81,11 @@ def serve(
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a screen's event stream still open: stop it
+            process.kill()
+            process.wait(timeout=20)
         if errors:
             errors.close()
 
