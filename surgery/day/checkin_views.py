@@ -159,26 +159,23 @@ def surgeon_arrive(event_id: int, surgeon_id: int):
 @bp.post("/events/<int:event_id>/checkin/<int:registration_id>/same-surgeon")
 def same_surgeon(event_id: int, registration_id: int):
     """The person would like the surgeon who helped them last time (or no longer)."""
-    registration = _registration_or_404(event_id, registration_id)
-    wanted = request.form.get("on") == "1"
-    press(
-        lambda: last_time.ask_again(registration, wanted),
-        f"{registration.name} {'asks for' if wanted else 'no longer asks for'} "
-        "the same surgeon as last time.",
-    )
-    return _back(event_id)
+    return _ask(event_id, registration_id, last_time.ask_again, ("asks for", "no longer asks for"),
+                "the same surgeon as last time.")  # fmt: skip
 
 
 @bp.post("/events/<int:event_id>/checkin/<int:registration_id>/follow-up")
 def follow_up(event_id: int, registration_id: int):
     """The person would like the four-week follow-up question by email (or no longer)."""
+    return _ask(event_id, registration_id, arrival.ask_follow_up, ("will", "will not"),
+                "be asked four weeks after the day.")  # fmt: skip
+
+
+def _ask(event_id: int, registration_id: int, change, verbs: tuple[str, str], what: str):
+    """A check-in row's switch (on=1 or not): change it and say what the person now asks."""
     registration = _registration_or_404(event_id, registration_id)
     wanted = request.form.get("on") == "1"
-    press(
-        lambda: arrival.ask_follow_up(registration, wanted),
-        f"{registration.name} {'will' if wanted else 'will not'} be asked "
-        "four weeks after the day.",
-    )
+    said = f"{registration.name} {verbs[0] if wanted else verbs[1]} {what}"
+    press(lambda: change(registration, wanted), said)
     return _back(event_id)
 
 
