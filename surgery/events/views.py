@@ -10,6 +10,7 @@ from surgery.events import services
 from surgery.events.models import SESSION_KINDS, SURGERY, EventSession
 from surgery.extensions import db
 from surgery.forms import SaneDate, sane_date
+from surgery.sharing import meta
 
 bp = Blueprint("events", __name__)
 
@@ -68,9 +69,12 @@ def detail(event_id: int):
     event = services.published_event(event_id)
     if event is None:
         abort(404)
+    card = meta.event_card(event)
     return render_template(
         "events/detail.html",
         event=event,
+        share_card=card,
+        share_links=meta.share_links(card),
         places=places_by_session(event.sessions),
         bookable=state.open_sessions(event),
         volunteering=state.volunteer_sessions(event),
