@@ -118,7 +118,7 @@ def test_the_day_page_offers_plain_share_links(client, make_event):
 
 
 def test_the_share_image_is_a_1200_by_630_png(client, make_event):
-    event = make_event(title="A rather long title for a surgery day in Leeds city centre")
+    event = make_event(title="Leeds Social Media Surgery at the Central Library, with a long name")
     response = client.get(f"/events/{event.id}/share.png")
     assert response.status_code == 200
     assert response.mimetype == "image/png"
@@ -127,6 +127,8 @@ def test_the_share_image_is_a_1200_by_630_png(client, make_event):
     assert picture.size == (1200, 630)
     picture.load()  # decodes every pixel
     assert len(picture.getcolors(maxcolors=100_000)) > 2  # text was drawn on the background
+    margin = picture.crop((1150, 100, 1200, 600)).convert("RGB")
+    assert margin.getcolors() == [(50 * 500, (0x1D, 0x4F, 0x91))]  # the long title kept inside
 
 
 def test_the_share_image_is_drawn_once_and_revalidates(client, make_event, monkeypatch):

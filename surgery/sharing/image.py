@@ -37,10 +37,13 @@ def draw_png(title: str, when: str, place: str, site: str) -> bytes:
     pen.rectangle((0, 0, SIZE[0], 90), fill=BRAND_DARK)
     pen.rectangle((0, SIZE[1] - 16, SIZE[0], SIZE[1]), fill=FOCUS)
     pen.text((60, 24), site, font=_font(40, bold=True), fill=PAPER)
-    lines = textwrap.wrap(title, width=26)[:3] or [site]
+    big = _font(72, bold=True)
+    lines = _wrapped(title, big, SIZE[0] - 160) or [site]
+    if len(lines) > 3:
+        lines = lines[:2] + [lines[2] + "…"]
     y = 140
     for line in lines:
-        pen.text((60, y), line, font=_font(72, bold=True), fill=PAPER)
+        pen.text((60, y), line, font=big, fill=PAPER)
         y += 88
     y += 24
     for line in (when, place):
@@ -50,6 +53,18 @@ def draw_png(title: str, when: str, place: str, site: str) -> bytes:
     out = io.BytesIO()
     picture.save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def _wrapped(text: str, font, width: int) -> list[str]:
+    """Lines of whole words that each fit the width as drawn in this font."""
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and font.getlength(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
 
 
 def _font(size: int, bold: bool = False):
