@@ -217,3 +217,10 @@ def test_the_favicon_is_served(client):
     assert ET.fromstring(response.data).tag == "{http://www.w3.org/2000/svg}svg"
     page = client.get("/").text
     assert 'rel="icon"' in page
+
+
+def test_the_share_image_is_drawn_without_system_fonts(monkeypatch, tmp_path):
+    monkeypatch.setattr(image, "FONT_DIR", tmp_path)  # no DejaVu: Pillow's own font
+    picture = Image.open(io.BytesIO(image.draw_png("Leeds surgery", "Saturday", "Library", "Site")))
+    assert picture.size == (1200, 630)
+    picture.load()
