@@ -114,6 +114,8 @@ def test_hostile_series_is_refused_in_plain_words(organiser_client, make_event):
     assert count(Event) == before
     many = post_form(organiser_client, page, data=form | {"until": "2032-12-31"})
     assert many.status_code == 303 and count(Event) == before + 24
+    told = organiser_client.get(many.headers["Location"]).text
+    assert "One series makes at most 24 days" in told
 
 
 def test_deleting_a_draft_day_asks_first_and_is_logged(organiser_client, make_event):

@@ -49,7 +49,10 @@ def make(event_id: int):
     if form.validate_on_submit():
         made = web.run(lambda: series.make_series(event, _dates(form)), form.until.errors)
         if not web.refused(made):
-            flash(f"{len(made)} draft days made. Check each, then publish it.", "success")
+            said = f"{len(made)} draft days made. Check each, then publish it."
+            if len(made) == rules.MOST_DAYS:
+                said += f" One series makes at most {rules.MOST_DAYS} days: make another for more."
+            flash(said, "success")
             return redirect(url_for("organise.dashboard"), code=303)
     page = render_template(
         "organise/series_form.html", form=form, event=event, most=rules.MOST_DAYS
