@@ -12,8 +12,9 @@ from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from surgery.retention.cli import purge_round
 from surgery.subscriptions.models import Subscriber
-from tests.conftest import post_form
+from tests.conftest import csrf_from, post_form
 from tests.test_organise import change_status
+from tests.test_rate_limits import SMALL_LIMITS, limited_app
 
 LINK = re.compile(r"https?://[^\s]+")
 SENT = "If this address is not already on our list, we have emailed it a link to confirm."
@@ -177,3 +178,15 @@ def test_hostile_input_is_refused_cleanly(client, mailbox):
 def test_front_page_and_privacy_page_link_to_the_form(client):
     for page in ("/", "/privacy"):
         assert 'href="/subscribe"' in client.get(page).text
+
+
+def test_the_form_is_rate_limited_like_other_public_forms(database_url, db_session):
+    app, _prefix = limited_app(database_url, "memory", **SMALL_LIMITS)
+    client = app.test_client()
+    answers = []
+    for number in range(4):
+        page = client.get("/subscribe")
+        fields = {"csrf_token": csrf_from(page.text), "email": f"s{number}@example.org"}
+        answers.append(client.post("/subscribe", data=fields).status_code)
+    assert answers == [200, 200, 200, 429]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)) == 3
