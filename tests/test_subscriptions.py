@@ -190,3 +190,16 @@ def test_the_form_is_rate_limited_like_other_public_forms(database_url, db_sessi
         answers.append(client.post("/subscribe", data=fields).status_code)
     assert answers == [200, 200, 200, 429]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)) == 3
+
+
+def test_an_announcement_queued_before_unsubscribing_is_not_sent(
+    organiser_client, make_event, mailbox
+):
+    client = organiser_client
+    subscribed(client, mailbox, "gone@example.org")
+    change_status(client, make_event(status="draft"), "publish")
+    db.session.execute(sa.delete(Subscriber))  # as the unsubscribe link does, before sending
+    db.session.commit()
+    assert announcements(mailbox) == []
+    left = sa.select(OutboxMessage.id).where(OutboxMessage.kind == "day_announcement")
+    assert db.session.scalars(left).all() == []  # dropped, not kept as failed
