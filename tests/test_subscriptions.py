@@ -56,6 +56,8 @@ def test_subscribe_confirm_announce_then_one_click_unsubscribe(
     client = organiser_client
     subscribed(client, mailbox, "sub@example.org")
     event = make_event(status="draft", title="Bradford surgery")
+    says = " ".join(client.get(f"/organise/events/{event.id}").text.split())
+    assert "Publishing this day emails the 1 person who asked to hear about new" in says
 
     change_status(client, event, "publish")
     [news] = announcements(mailbox)
@@ -146,6 +148,8 @@ def test_a_day_is_announced_once_whatever_happens_to_it(organiser_client, make_e
     change_status(client, event, "publish")
     assert len(announcements(mailbox)) == 1
     change_status(client, event, "unpublish")
+    page = client.get(f"/organise/events/{event.id}").text  # a draft again: nobody to tell
+    assert "Publish" in page and "who asked to hear about new surgery days" not in page
     change_status(client, event, "publish")
     change_status(client, event, "cancel")
     change_status(client, event, "publish")

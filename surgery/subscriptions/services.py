@@ -80,6 +80,14 @@ def announce(event: Event, now: dt.datetime | None = None) -> int:
     return len(rows)
 
 
+def to_announce(event: Event) -> int:
+    """How many subscribers publishing this day would email (none once it was announced)."""
+    if db.session.get(DayAnnouncement, event.id) is not None:
+        return 0
+    confirmed = sa.select(sa.func.count()).where(Subscriber.confirmed_at.is_not(None))
+    return db.session.scalar(confirmed)
+
+
 def remove_unconfirmed(now: dt.datetime) -> int:
     """Delete the addresses never confirmed within UNCONFIRMED_DAYS; how many."""
     cutoff = now - dt.timedelta(days=UNCONFIRMED_DAYS)
