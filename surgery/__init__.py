@@ -77,12 +77,13 @@ def register_blueprints(app: Flask) -> None:
     from surgery.reminders.views import bp as reminders_bp
     from surgery.retention.views import bp as retention_bp
     from surgery.sharing.views import bp as sharing_bp
+    from surgery.subscriptions.views import bp as subscriptions_bp
     from surgery.surgeons.organiser_views import bp as surgeon_admin_bp
     from surgery.surgeons.views import bp as surgeons_bp
     from surgery.vocabulary.views import bp as vocabulary_bp
 
     public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp, personal_bp)
-    public += (reminders_bp, sharing_bp)
+    public += (reminders_bp, sharing_bp, subscriptions_bp)
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
     organisers += (matching_bp, retention_bp, audit_bp, series_bp)

@@ -68,7 +68,20 @@ def written_out(payload: dict) -> dict:
         filled["action"] = follow_up_action(payload["follow_up"])
     if (payload.get("event") or {}).get("id"):
         filled["event_url"] = public_url("events.detail", event_id=payload["event"]["id"])
+    if payload.get("subscription"):
+        filled |= subscription_links(payload["subscription"], filled.get("event_url"))
     return filled
+
+
+def subscription_links(subscription: dict, event_url: str | None) -> dict:
+    """A subscriber's email's links: confirm (before confirming), or the new day's page
+    and the one-click unsubscribe link (List-Unsubscribe, RFC 8058)."""
+    seed, values = subscription["seed"], {"id": subscription["id"]}
+    if event_url is None:
+        url = purpose_url("subscriptions.confirm", "subscribe_confirm", seed, **values)
+        return {"action": {"text": "Confirm my subscription", "url": url}}
+    stop = purpose_url("subscriptions.unsubscribe", "unsubscribe", seed, **values)
+    return {"action": {"text": "See the day and book", "url": event_url}, "unsubscribe_url": stop}
 
 
 # a reminder's two links: what each says, and the page and purpose of its token

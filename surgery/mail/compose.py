@@ -63,6 +63,7 @@ def compose(message_id: int, subject: str, payload: dict, now: dt.datetime, curr
         "From: " + _mailbox("From", {"email": sender, "name": _site_name(payload)}),
         "To: " + _mailbox("To", payload["recipient"]),
         *_reply_to(payload, sender),
+        *_list_unsubscribe(payload),
         f"Date: {format_datetime(now)}",
         f"Message-ID: {message_id_for(message_id, now, sender)}",
         "MIME-Version: 1.0",
@@ -147,6 +148,14 @@ def _reply_to(payload: dict, sender: str) -> list[str]:
     if not address or address.lower() == sender.lower():
         return []
     return ["Reply-To: " + _mailbox("Reply-To", {"email": address, "name": ""})]
+
+
+def _list_unsubscribe(payload: dict) -> list[str]:
+    """One-click unsubscribe headers (RFC 2369, RFC 8058) on mail to subscribers."""
+    url = payload.get("unsubscribe_url")
+    if not url:
+        return []
+    return [f"List-Unsubscribe: <{url}>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
 
 
 def message_id_for(message_id: int, now: dt.datetime, sender: str) -> str:

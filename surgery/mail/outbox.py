@@ -28,6 +28,7 @@ from surgery.mail.compose import compose, sender_address, wire_address
 from surgery.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from surgery.mail.transport import open_transport
 from surgery.reminders.models import Reminder
+from surgery.subscriptions.models import Subscriber
 
 BATCH = 200  # messages sent over one connection by one call of send_due
 CLAIM = 10  # messages claimed at a time: what a killed sender holds until its lease ends
@@ -172,7 +173,11 @@ def _send_each(transport, claim: Claim, report: Report) -> None:
 
 def _stale(message: Claimed) -> bool:
     """True for a message that goes only while its place stands (a reminder), once the
-    place, the surgeon's session or the day is no longer on: it would remind of nothing."""
+    place, the surgeon's session or the day is no longer on: it would remind of nothing.
+    Mail to a subscriber who has unsubscribed (or was removed) since is not sent either."""
+    held = message.payload.get("subscription")
+    if held:
+        return db.session.get(Subscriber, held["id"]) is None
     if not message.payload.get(ONLY_WHILE_ON):
         return False
     return message.now is None or not message.now.confirmed
@@ -182,7 +187,7 @@ def _drop(message: Claimed) -> None:
     """Delete a message no longer true, and its reminder's row: nothing was sent, so a day
     on again may remind them afresh."""
     db.session.execute(_FORGET, {"message_id": message.id})
-    reminder = message.payload[ONLY_WHILE_ON]
+    reminder = message.payload.get(ONLY_WHILE_ON)
     if isinstance(reminder, dict) and reminder.get("reminder"):
         db.session.execute(sa.delete(Reminder).where(Reminder.id == reminder["reminder"]))
 

@@ -29,6 +29,7 @@ from surgery.organise.edits import (
     session_notes,
     session_told,
 )
+from surgery.subscriptions import services as subscriptions
 from surgery.surgeons import services as surgeons
 from surgery.surgeons.models import APPROVED, Surgeon
 
@@ -146,6 +147,7 @@ def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.E
     if change.status == PUBLISHED:
         for session in event.sessions:
             bookings.refill(session)
+        subscriptions.announce(event)  # the first time only
     if tell.waiting:
         bookings.tell_waiting(event.sessions, tell.waiting)
     if tell.surgeons:

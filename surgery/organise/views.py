@@ -17,6 +17,7 @@ from surgery.extensions import db
 from surgery.organise import services
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
+from surgery.subscriptions import services as subscriptions
 from surgery.web import press
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
@@ -76,6 +77,7 @@ def event(event_id: int):
         sessions=services.event_overview(event),
         mix=services.role_tag_mix(event),
         reminders=reminder_answers(event.id),
+        announces=subscriptions.to_announce(event),
     )
 
 

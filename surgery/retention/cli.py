@@ -22,6 +22,7 @@ def purge_round(now: dt.datetime | None = None) -> list[services.Removal]:
         removed = web.run(lambda event_id=event_id: services.purge_day(event_id, now), _quiet)
         if removed:
             done.append(removed)
+    web.run(lambda: services.purge_subscribers(now), _quiet)
     return done
 
 

@@ -19,6 +19,7 @@ from surgery.events.services import lock_day
 from surgery.extensions import db
 from surgery.retention import removal
 from surgery.retention.models import SETTINGS_ID, DayRetention, RetentionSettings
+from surgery.subscriptions import services as subscriptions
 
 
 def settings() -> Periods:
@@ -190,3 +191,8 @@ def day_numbers(event: Event) -> floor.DayNumbers:
     for chart in charts:
         values[chart] = [tuple(row) for row in values[chart]]
     return floor.DayNumbers(**values)
+
+
+def purge_subscribers(now: dt.datetime) -> int:
+    """Remove the subscriptions to new days never confirmed in time."""
+    return subscriptions.remove_unconfirmed(now)
