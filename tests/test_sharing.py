@@ -51,7 +51,15 @@ CARD_TAGS = ("description", "og:title", "og:description", "og:url", "og:type", "
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/past", "/privacy", "/events/{id}", "/events/{id}/book", "/events/{id}/volunteer"],
+    [
+        "/",
+        "/past",
+        "/privacy",
+        "/subscribe",
+        "/events/{id}",
+        "/events/{id}/book",
+        "/events/{id}/volunteer",
+    ],  # fmt: skip
 )
 def test_every_public_page_has_a_card_at_the_public_address(client, make_event, path):
     event = make_event(title="Leeds surgery")
@@ -193,6 +201,7 @@ def test_the_sitemap_lists_public_pages_only(client, make_event):
         f"{PUBLIC}/",
         f"{PUBLIC}/past",
         f"{PUBLIC}/privacy",
+        f"{PUBLIC}/subscribe",
         f"{PUBLIC}/events/{coming.id}",
         f"{PUBLIC}/events/{past.id}",
     }
@@ -204,7 +213,8 @@ def test_robots_keeps_crawlers_out_of_private_pages(client):
     assert response.mimetype == "text/plain"
     lines = response.text.splitlines()
     assert lines[0] == "User-agent: *"
-    for path in ("/organise", "/bookings/", "/volunteer/", "/kiosk", "/feedback/", "/account"):
+    private = ("/organise", "/bookings/", "/volunteer/", "/kiosk", "/feedback/", "/account")
+    for path in (*private, "/subscribe/"):
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
     assert f"Sitemap: {PUBLIC}/sitemap.xml" in lines

@@ -24,6 +24,7 @@ DESCRIPTIONS = {
     "bookings.book": "Book a free one-to-one session of help with social media.",
     "surgeons.volunteer": "Volunteer as a surgeon: help people one to one with social media.",
     "retention.privacy": "What a surgery day keeps about the people who come, and for how long.",
+    "subscriptions.subscribe": "Get an email when a new surgery day is published.",
 }
 
 

@@ -27,6 +27,7 @@ PRIVATE_PATHS = (
     "/login",
     "/lost-link",
     "/your-data-deleted",
+    "/subscribe/",
 )
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 
@@ -92,7 +93,8 @@ def sitemap():
     """The public pages: the lists, the privacy page and every day that is not a draft."""
     zone = current_app.config["DEFAULT_TIMEZONE"]
     urls = ET.Element("urlset", xmlns=SITEMAP)
-    pages = [public_url(p) for p in ("events.upcoming", "events.past", "retention.privacy")]
+    listed = ("events.upcoming", "events.past", "retention.privacy", "subscriptions.subscribe")
+    pages = [public_url(p) for p in listed]
     events = services.upcoming_events(services.Filters(), zone)
     events += services.past_events(services.Filters(), zone)
     pages += [public_url("events.detail", event_id=e.id) for e in events]
