@@ -37,9 +37,7 @@ def test_day_page_without_an_address_has_no_map_link(client, make_event):
 def test_day_page_offers_download_subscribe_google_and_outlook(client, make_event):
     event = make_event(venue_address=ADDRESS)
     page = client.get(f"/events/{event.id}").text
-    assert starting(page, f"http://localhost/events/{event.id}/calendar.ics") or starting(
-        page, "https://"
-    )
+    assert f"/events/{event.id}/calendar.ics" in links(page)
     (webcal,) = starting(page, "webcal://")
     assert webcal.endswith(f"/events/{event.id}/calendar.ics")
     assert client.get(f"/events/{event.id}/calendar.ics").status_code == 200
@@ -70,9 +68,7 @@ def test_manage_page_subscribes_to_the_private_feed_but_keeps_it_from_third_part
     page = client.get(f"/bookings/{token}").text
     (webcal,) = starting(page, "webcal://")
     assert webcal.endswith(f"/bookings/{token}/calendar.ics")
-    assert any(
-        h.endswith(f"/bookings/{token}/calendar.ics") and h.startswith("http") for h in links(page)
-    )
+    assert f"/bookings/{token}/calendar.ics" in links(page)
     google = starting(page, "https://calendar.google.com/")
     outlook = starting(page, "https://outlook.live.com/")
     assert len(google) == len(outlook) == 1

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask import url_for
+
 from surgery.domain import calendar_links as links
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.discreet import titled
@@ -27,7 +29,7 @@ def _details(event) -> str:
     return f"{day}\nAccess: {event.access_info}" if event.access_info else day
 
 
-def _choices(event, sessions, feed_url: str) -> AddToCalendar | None:
+def _choices(event, sessions, endpoint: str, **values) -> AddToCalendar | None:
     """Links for the span of the given sessions; third parties get the day's details only."""
     if not sessions:
         return None
@@ -40,8 +42,8 @@ def _choices(event, sessions, feed_url: str) -> AddToCalendar | None:
         details=_details(event),
     )
     return AddToCalendar(
-        download=feed_url,
-        subscribe=links.webcal_link(feed_url),
+        download=url_for(endpoint, **values),
+        subscribe=links.webcal_link(public_url(endpoint, **values)),
         google=links.google_link(what),
         outlook=links.outlook_link(what),
     )
@@ -49,7 +51,7 @@ def _choices(event, sessions, feed_url: str) -> AddToCalendar | None:
 
 def for_day(event) -> AddToCalendar | None:
     """The whole day, and the day's public feed."""
-    return _choices(event, event.sessions, public_url("feeds.one_event", event_id=event.id))
+    return _choices(event, event.sessions, "feeds.one_event", event_id=event.id)
 
 
 def for_booking(registration, token: str) -> AddToCalendar | None:
@@ -57,4 +59,4 @@ def for_booking(registration, token: str) -> AddToCalendar | None:
     private feed's address."""
     event = registration.event
     sessions = [b.session for b in registration.bookings if b.status == CONFIRMED]
-    return _choices(event, sessions, public_url("feeds.my_bookings", token=token))
+    return _choices(event, sessions, "feeds.my_bookings", token=token)

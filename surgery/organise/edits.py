@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from surgery.bookings.models import Booking
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
+from surgery.domain.online import IN_PERSON
 from surgery.domain.session_changes import (
     OPEN_SPACE,
     Booked,
@@ -113,6 +114,8 @@ def apply_session(event: Event, session: EventSession, data, people: Booked) -> 
         "starts_at": starts,
         "ends_at": ends,
         "capacity": capacity,
+        "mode": data.mode,
+        "online_url": data.online_url.strip() if data.mode != IN_PERSON else "",
     }
     changed = [name for name, value in values.items() if getattr(session, name) != value]
     if changed and session.id is not None:

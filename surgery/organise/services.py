@@ -13,6 +13,7 @@ from surgery.database import fresh, lock_row
 from surgery.domain import audit, lifecycle, no_shows
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
+from surgery.domain.online import IN_PERSON
 from surgery.domain.reminders import DEFAULT_DAYS_BEFORE
 from surgery.domain.session_changes import Booked, check_version
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
@@ -212,6 +213,8 @@ class SessionData:
     capacity: int | None
     version: int | None = None  # the version the edit form showed
     create_key: str | None = None  # the create form's one-time key
+    mode: str = IN_PERSON
+    online_url: str = ""
 
 
 def save_session(event: Event, session: EventSession | None, data: SessionData) -> EventSession:
