@@ -125,3 +125,32 @@ def test_a_bad_video_link_is_refused_with_a_message(organiser_client, make_event
     assert response.status_code == 400
     assert message in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 1
+
+
+def test_a_new_link_is_sent_to_the_confirmed_person_only(
+    client, organiser_client, make_event, mailbox
+):
+    event = make_event(sessions=SESSIONS)
+    online = event.sessions[1]
+    book(client, event, "Ann", sessions=[online.id])
+    book(client, event, "Bea", sessions=[online.id])
+    mailbox.deliver()
+    edit = f"/organise/events/{event.id}/sessions/{online.id}/edit"
+    new_link = "https://meet.example.org/new-room-9"
+    data = session_form(
+        kind="workshop", title="Online workshop", starts="13:00", ends="15:00", capacity="1"
+    )
+    data |= {"mode": ONLINE, "online_url": new_link}
+    day = event.local(online.starts_at)
+    data |= {"day": day.date().isoformat(), "starts": f"{day:%H:%M}"}
+    data["ends"] = f"{event.local(online.ends_at):%H:%M}"
+    assert post_form(organiser_client, edit, data=data).status_code == 303
+    mail = mailbox.deliver_to()
+    assert new_link in text_of(mail["ann@example.org"])
+    assert "Video link: a new link" in text_of(mail["ann@example.org"])
+    # someone waiting is never sent the link, whether or not they hear of the change
+    for received in mail.values():
+        if received.to != "ann@example.org":
+            assert "meet.example.org" not in received.raw.decode("utf-8", "replace")
+    assert LINK not in client.get(f"/events/{event.id}").text
+    assert new_link not in client.get(f"/events/{event.id}").text

@@ -51,7 +51,16 @@ def session_told(event: Event, session: EventSession) -> dict[str, str]:
         "Session": session.title,
         "Day": format_day(starts),
         "Time": f"{format_clock(starts)} to {format_clock(ends)}",
+        "Where": session.mode_label,
     }
+
+
+def link_note(old_url: str, session: EventSession) -> list[str]:
+    """A line saying the video link changed; never the link itself, which the email gives
+    only to people with a confirmed place."""
+    if not session.online_url or session.online_url == old_url:
+        return []
+    return ["Video link: a new link (people with a confirmed place find it in this email)"]
 
 
 # what people are told that names the day: a discreet day's emails say neither, old or new

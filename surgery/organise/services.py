@@ -27,6 +27,7 @@ from surgery.organise.edits import (
     booked,
     event_told,
     keep_local_times,
+    link_note,
     session_notes,
     session_told,
 )
@@ -228,12 +229,14 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
         return create_once(EventSession, data.create_key, lambda: _new_session(event, data))[0]
     session = fresh(session)
     check_version(session.version, data.version)
-    told = session_told(event, session)
+    told, old_url = session_told(event, session), session.online_url
     changed = apply_session(event, session, data, booked([session.id])[session.id])
     if changed:
         subject = f"session {session.id}"
         log.record(audit.CHANGED_SESSION, event.id, subject, changed, "edited")
     notes = session_notes(told, session_told(event, session), event.discreet)
+    if link := link_note(old_url, session):
+        notes = (notes or ["What has changed:"]) + link
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if notes and event.status != EVENT_CANCELLED:
         bookings.announce_change([session], notes=notes)
