@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.tokens import hash_token, manage_token, new_form_key
-from surgery.events.models import SURGERY, EventSession
+from surgery.events.models import SURGERY
 from surgery.extensions import db
 from surgery.mail.models import OutboxMessage
 from tests.test_outbox import app_on
@@ -114,8 +114,10 @@ def test_neutral_wording_is_added_off_and_keeps_every_session(live_database):
         upgrade(revision="0013")
         start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
         event_id = old_event()
-        db.session.add(EventSession(event_id=event_id, kind=SURGERY, title="Surgery space",
-                                    starts_at=start, ends_at=start + dt.timedelta(hours=2)))  # fmt: skip
+        # written without the model, whose columns are those of the newest schema
+        insert("event_session", event_id=event_id, kind=SURGERY, title="Surgery space",
+               starts_at=start, ends_at=start + dt.timedelta(hours=2), ical_uid="old-session",
+               ical_sequence=0, created_at=start, updated_at=start, version=1)  # fmt: skip
         db.session.commit()
 
         upgrade()

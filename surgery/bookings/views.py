@@ -23,6 +23,7 @@ from surgery.domain.errors import NotFound
 from surgery.domain.languages import as_text
 from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.services import published_event
+from surgery.feeds import adding
 from surgery.forms import LostLinkForm, choices
 from surgery.links import public_url
 from surgery.mail import lost_links
@@ -279,4 +280,5 @@ def _manage_page(registration, token: str, form: AboutYouForm, add_form=None):
         states=states,
         truth=state.truth(registration, states),
         helped_before=last_time.had_a_surgeon_before(registration),
+        calendar_choices=adding.for_booking(registration, token),
     )

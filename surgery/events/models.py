@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surgery.database import UTCDateTime, utcnow
 from surgery.domain.ical import new_uid
+from surgery.domain.online import IN_PERSON, MODES, public_place
 from surgery.domain.times import utc_to_local
 from surgery.extensions import db
 
@@ -78,6 +79,10 @@ class EventSession(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # in person, online or hybrid (surgery.domain.online); the video link is shown only to
+    # people with a confirmed place on the session, never on public pages or feeds
+    mode: Mapped[str] = mapped_column(sa.String(16), default=IN_PERSON, server_default=IN_PERSON)
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     # None for open space, which needs no booking
     capacity: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     # the public calendar feed's entry for this session
@@ -97,6 +102,16 @@ class EventSession(db.Model):
     def needs_booking(self) -> bool:
         """Open space has no capacity and no booking."""
         return self.kind != OPEN_SPACE and self.capacity is not None
+
+    @property
+    def mode_label(self) -> str:
+        """In person, Online, or In person and online."""
+        return MODES.get(self.mode, MODES[IN_PERSON])
+
+    def public_place(self) -> str:
+        """Where, as the public may see it: never the video link."""
+        venue = ", ".join(p for p in (self.event.venue_name, self.event.venue_address) if p)
+        return public_place(self.mode, venue)
 
     @property
     def kind_label(self) -> str:

@@ -6,9 +6,11 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from surgery.bookings import state
 from surgery.bookings.state import places_by_session
+from surgery.domain.calendar_links import map_link
 from surgery.events import services
 from surgery.events.models import SESSION_KINDS, SURGERY, EventSession
 from surgery.extensions import db
+from surgery.feeds import adding
 from surgery.forms import SaneDate, sane_date
 from surgery.sharing import meta
 
@@ -79,6 +81,8 @@ def detail(event_id: int):
         bookable=state.open_sessions(event),
         volunteering=state.volunteer_sessions(event),
         day_over=state.day_is_over(event),
+        calendar_choices=adding.for_day(event),
+        map_link=map_link(event.venue_address),
     )
 
 

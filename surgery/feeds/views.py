@@ -77,7 +77,7 @@ def _session_entry(event: Event, session: EventSession) -> ical.Entry:
         summary=_summary(event, session),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        location=_location(event),
+        location=session.public_place(),  # never the video link
         description=event.access_info and f"Access: {event.access_info}",
         url=public_url("events.detail", event_id=event.id),
         cancelled=event.status == CANCELLED,
@@ -103,7 +103,7 @@ def _booking_entry(event: Event, booking) -> ical.Entry | None:
         summary=_summary(event, session),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        location=_location(event),
+        location=session.public_place(),  # never the video link
         url=public_url("events.detail", event_id=event.id),  # never the private link
         cancelled=shown.cancelled,
         organiser=_organiser(),
@@ -126,11 +126,6 @@ def _summary(event: Event, session: EventSession) -> str:
 def _name(event: Event) -> str:
     """A one-day feed's name: the day's title, or only when for a discreet day."""
     return titled(event.title, event.discreet, event.starts_at, event.timezone)
-
-
-def _location(event: Event) -> str:
-    """Venue and address on one line."""
-    return ", ".join(p for p in (event.venue_name, event.venue_address) if p)
 
 
 def _serve(entries, name: str, filename: str, changed, private: bool = False) -> Response:

@@ -6,7 +6,7 @@ number, inside the claim's transaction; each message's calendar is then written 
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from surgery.domain import invites
 from surgery.domain.capacity import CONFIRMED
 from surgery.domain.discreet import shown_titles
 from surgery.domain.ical import REQUEST, Entry
+from surgery.domain.online import MODES, is_online, public_place
 from surgery.domain.times import utc_to_local
 from surgery.domain.visibility import sentence
 from surgery.events.models import CANCELLED as DAY_CANCELLED
@@ -62,6 +63,8 @@ SESSION_COLUMNS = (
     EventSession.kind,
     EventSession.starts_at,
     EventSession.ends_at,
+    EventSession.mode,
+    EventSession.online_url,
     Event.id.label("event_id"),
     Event.title.label("event_title"),
     Event.venue_name,
@@ -97,7 +100,8 @@ def _bookings(ids: set[int]) -> dict[int, Now]:
         if row.surgeon_id is not None and row.status == CONFIRMED:
             lines = invites.meeting_lines(row.name, topics[row.surgeon_id], row.bio)
         method = invites.booking_method(row.status, row.day_status == DAY_CANCELLED)
-        found[row.id] = _now(method, row, lines)
+        # the video link: for a confirmed place only, never a waiting-list one
+        found[row.id] = _now(method, row, lines, row.status == CONFIRMED)
     return found
 
 
@@ -136,7 +140,7 @@ def _slots(ids: set[int]) -> dict[int, Now]:
             row.day_status == DAY_CANCELLED,
         )
         lines = helping.get((row.surgeon_id, row.session_id), [])
-        found[row.id] = _now(method, row, lines)
+        found[row.id] = _now(method, row, lines, row.status == APPROVED)
     return found
 
 
@@ -170,8 +174,9 @@ def _helping(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
     return found
 
 
-def _now(method: str | None, row, lines: list[str]) -> Now:
-    """The invite and the email's details of one booking's or slot's session as it is now."""
+def _now(method: str | None, row, lines: list[str], joining: bool = False) -> Now:
+    """The invite and the email's details of one booking's or slot's session as it is now;
+    `joining`: the person has a confirmed place, so may be given the video link."""
     session = invites.Session(
         title=row.title,
         kind_label=SESSION_KINDS.get(row.kind, row.kind),
@@ -189,10 +194,26 @@ def _now(method: str | None, row, lines: list[str]) -> Now:
     day_title, session_title = shown_titles(
         row.event_title, row.title, row.discreet, row.starts_at, row.timezone
     )
+    entry = invites.entry(session, row.ical_uid, row.ical_sequence, lines, url)
+    online = is_online(row.mode)
+    link = row.online_url if online and joining and method == REQUEST else ""
+    if online:
+        entry = replace(
+            entry,
+            location=public_place(row.mode, entry.location),
+            description=f"{entry.description}\n\nJoin online: {link}"
+            if link
+            else entry.description,
+        )
     return Now(
         method=method,
-        entry=invites.entry(session, row.ical_uid, row.ical_sequence, lines, url),
-        session={"title": session_title, "when": when(row.starts_at, row.ends_at, row.timezone)},
+        entry=entry,
+        session={
+            "title": session_title,
+            "when": when(row.starts_at, row.ends_at, row.timezone),
+            "online": MODES[row.mode] if online else "",
+            "online_url": link,
+        },
         event={
             "title": day_title,
             "venue": row.venue_name,

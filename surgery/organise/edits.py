@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from surgery.bookings.models import Booking
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
+from surgery.domain.online import IN_PERSON
 from surgery.domain.session_changes import (
     OPEN_SPACE,
     Booked,
@@ -50,7 +51,16 @@ def session_told(event: Event, session: EventSession) -> dict[str, str]:
         "Session": session.title,
         "Day": format_day(starts),
         "Time": f"{format_clock(starts)} to {format_clock(ends)}",
+        "Where": session.mode_label,
     }
+
+
+def link_note(old_url: str, session: EventSession) -> list[str]:
+    """A line saying the video link changed; never the link itself, which the email gives
+    only to people with a confirmed place."""
+    if not session.online_url or session.online_url == old_url:
+        return []
+    return ["Video link: a new link (people with a confirmed place find it in this email)"]
 
 
 # what people are told that names the day: a discreet day's emails say neither, old or new
@@ -113,6 +123,8 @@ def apply_session(event: Event, session: EventSession, data, people: Booked) -> 
         "starts_at": starts,
         "ends_at": ends,
         "capacity": capacity,
+        "mode": data.mode,
+        "online_url": data.online_url.strip() if data.mode != IN_PERSON else "",
     }
     changed = [name for name, value in values.items() if getattr(session, name) != value]
     if changed and session.id is not None:

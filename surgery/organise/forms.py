@@ -20,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from surgery.domain.online import IN_PERSON, MAX_URL, MODES, url_problem
 from surgery.domain.reminders import DEFAULT_DAYS_BEFORE, LONGEST_DAYS_BEFORE
 from surgery.domain.times import is_timezone
 from surgery.events.models import OPEN_SPACE, SESSION_KINDS
@@ -111,6 +112,8 @@ class SessionForm(Guarded, Form):
         "starts": "Starts",
         "ends": "Ends",
         "capacity": "Capacity",
+        "mode": "Where",
+        "online_url": "Video link",
     }
 
     kind = SelectField("Kind", choices=choices(SESSION_KINDS.items()))
@@ -127,6 +130,15 @@ class SessionForm(Guarded, Form):
             NumberRange(min=1, max=10000, message="Places must be between 1 and 10,000."),
         ],
     )
+
+    mode = SelectField("Where it takes place", choices=choices(MODES.items()), default=IN_PERSON)
+    online_url = StringField("Video link", validators=[Length(max=MAX_URL + 100)])
+
+    def validate_online_url(self, field) -> None:
+        """An https link for online and hybrid sessions, none for sessions in person."""
+        problem = url_problem(field.data or "", self.mode.data or "")
+        if problem:
+            raise ValidationError(problem)
 
     def validate_ends(self, field) -> None:
         """A session ends after it starts."""

@@ -13,6 +13,7 @@ from surgery.database import fresh, lock_row
 from surgery.domain import audit, lifecycle, no_shows
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
+from surgery.domain.online import IN_PERSON
 from surgery.domain.reminders import DEFAULT_DAYS_BEFORE
 from surgery.domain.session_changes import Booked, check_version
 from surgery.events.models import CANCELLED as EVENT_CANCELLED
@@ -26,6 +27,7 @@ from surgery.organise.edits import (
     booked,
     event_told,
     keep_local_times,
+    link_note,
     session_notes,
     session_told,
 )
@@ -214,6 +216,8 @@ class SessionData:
     capacity: int | None
     version: int | None = None  # the version the edit form showed
     create_key: str | None = None  # the create form's one-time key
+    mode: str = IN_PERSON
+    online_url: str = ""
 
 
 def save_session(event: Event, session: EventSession | None, data: SessionData) -> EventSession:
@@ -227,12 +231,14 @@ def save_session(event: Event, session: EventSession | None, data: SessionData) 
         return create_once(EventSession, data.create_key, lambda: _new_session(event, data))[0]
     session = fresh(session)
     check_version(session.version, data.version)
-    told = session_told(event, session)
+    told, old_url = session_told(event, session), session.online_url
     changed = apply_session(event, session, data, booked([session.id])[session.id])
     if changed:
         subject = f"session {session.id}"
         log.record(audit.CHANGED_SESSION, event.id, subject, changed, "edited")
     notes = session_notes(told, session_told(event, session), event.discreet)
+    if link := link_note(old_url, session):
+        notes = (notes or ["What has changed:"]) + link
     # a cancelled day's invites are cancelled: an update would put them back in calendars
     if notes and event.status != EVENT_CANCELLED:
         bookings.announce_change([session], notes=notes)

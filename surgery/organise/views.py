@@ -195,7 +195,7 @@ def _session_form(event: Event, session: EventSession | None):
         starts, ends = form.local_times()
         data = services.SessionData(
             form.kind.data, form.title.data, starts, ends, form.capacity.data,
-            form.given_version(), form.given_key(),
+            form.given_version(), form.given_key(), form.mode.data, form.online_url.data or "",
         )  # fmt: skip
         if _saved(form, lambda: services.save_session(event, session, data)) is not None:
             flash("Session saved.", "success")
@@ -220,6 +220,7 @@ def _show_session(form: SessionForm, event: Event, session: EventSession | None)
         session.capacity,
     )
     form.day.data, form.starts.data, form.ends.data = starts.date(), starts.time(), ends.time()
+    form.mode.data, form.online_url.data = session.mode, session.online_url
     form.remember(session.version)
 
 
