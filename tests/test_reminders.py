@@ -8,13 +8,11 @@ given to it (never the wall clock), and mail goes to a real SMTP server.
 import datetime as dt
 import json
 import re
-import threading
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from surgery import web
 from surgery.bookings import services as bookings
 from surgery.bookings.services import AboutYou, BookingRequest
 from surgery.domain.tokens import new_form_key
@@ -39,6 +37,7 @@ from tests.test_invites import booking_of, cancel_day, cancel_from_manage_page, 
 from tests.test_matching_page import accept_all, add_surgeon, ids
 from tests.test_outbox import app_on, seed_bookings
 from tests.test_scenarios import publish_again
+from tests.two_workers import race
 
 DAY = dt.timedelta(days=1)
 SECOND = dt.timedelta(seconds=1)
@@ -379,23 +378,9 @@ def test_two_workers_at_once_queue_each_reminder_once(live_database):
             db.session.commit()
         now = db.session.get(Event, event_id).sessions[0].starts_at - 2 * DAY
         db.session.remove()
-        both_read = threading.Barrier(2, timeout=30)
-        outcomes: list = []
-
-        def worker():
-            """One worker's round: what is due read before the other locks the day."""
-            with app.app_context():
-                due = services.days_to_remind(now)
-                both_read.wait()
-                for day in due:
-                    outcomes.append(web.run(lambda day=day: services.remind_day(day, now)))
-                db.session.remove()
-
-        workers = [threading.Thread(target=worker) for _ in range(2)]
-        for each in workers:
-            each.start()
-        for each in workers:
-            each.join(60)
+        outcomes = race(
+            app, lambda: services.days_to_remind(now), lambda day: services.remind_day(day, now)
+        )
 
         assert sorted(o.reminders for o in outcomes) == [0, 3]
         assert count(Reminder) == 3

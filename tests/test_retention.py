@@ -7,13 +7,11 @@ so "one second early" and "on the moment" are exact.
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from surgery import web
 from surgery.audit.models import AuditEntry
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration, registration_role_tag
@@ -45,6 +43,7 @@ from tests.test_after_the_day import (
 )
 from tests.test_matching_page import LIVED, accept_all, add_surgeon, attend, ids
 from tests.test_outbox import app_on, seed_bookings
+from tests.two_workers import race
 
 DAY = dt.timedelta(days=1)
 SECOND = dt.timedelta(seconds=1)
@@ -443,23 +442,9 @@ def test_two_workers_at_once_remove_each_day_once(live_database):
         now = max(s.ends_at for s in db.session.get(Event, event_id).sessions) + 365 * DAY
         db.session.remove()
 
-        both_read = threading.Barrier(2, timeout=30)
-        outcomes: list = []
-
-        def worker():
-            """One worker's round: what is due read before the other locks the day."""
-            with app.app_context():
-                due = services.days_due(now)
-                both_read.wait()
-                for day in due:
-                    outcomes.append(web.run(lambda day=day: services.purge_day(day, now)))
-                db.session.remove()
-
-        workers = [threading.Thread(target=worker) for _ in range(2)]
-        for each in workers:
-            each.start()
-        for each in workers:
-            each.join(60)
+        outcomes = race(
+            app, lambda: services.days_due(now), lambda day: services.purge_day(day, now)
+        )
 
         assert sorted(outcome is None for outcome in outcomes) == [False, True]
         (entry,) = entries(audit.PURGED)
