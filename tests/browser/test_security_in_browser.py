@@ -96,10 +96,10 @@ def test_no_policy_violation_on_the_day(device, base_url, seed):
     expect(page.locator("li[data-name=priya]")).to_contain_text("Here")
     assert_policy_held(page, "the check-in page")
 
-    page.goto(f"{base_url}/organise/sessions/{seed.surgery_id}/floor")
-    # the screen listens for changes (its event stream), or polls for its live part
+    # the screen listens for changes (its event stream), or polls for its live part; listen
+    # before the page loads, or a stream opened during the load is missed
     with page.expect_response(re.compile(r"/floor/(events|live)$")):
-        pass
+        page.goto(f"{base_url}/organise/sessions/{seed.surgery_id}/floor")
     assert_policy_held(page, "the floor")
 
     page.goto(f"{base_url}/organise/sessions/{seed.surgery_id}/matching")
