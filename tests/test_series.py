@@ -8,7 +8,7 @@ from surgery.audit.models import AuditEntry
 from surgery.bookings.models import Booking
 from surgery.domain import audit
 from surgery.domain.tokens import new_form_key
-from surgery.events.models import DRAFT, PUBLISHED, WORKSHOP, Event, EventSession
+from surgery.events.models import DRAFT, PUBLISHED, SURGERY, WORKSHOP, Event, EventSession
 from surgery.extensions import db
 from surgery.surgeons.models import APPROVED, Surgeon
 from tests.conftest import book, confirm_form, count, post_form
@@ -54,6 +54,19 @@ def test_copy_keeps_sessions_places_venue_and_access_but_no_bookings(organiser_c
     assert db.session.scalar(booked) == 0
     shown = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Copied as a draft" in shown and "Publish" in shown
+
+
+def test_a_copy_keeps_a_session_online_with_its_video_link(organiser_client, make_event):
+    hybrid = {"kind": SURGERY, "title": "Surgery space", "capacity": 10, "mode": "hybrid",
+              "online_url": "https://meet.example.org/leeds"}  # fmt: skip
+    event = make_event([hybrid], title="Hybrid copy")
+    day = event.local(event.starts_at).date() + dt.timedelta(days=28)
+    page = f"/organise/events/{event.id}/copy"
+    assert post_form(organiser_client, page, data={"day": day.isoformat()}).status_code == 303
+    _, copy = days_titled("Hybrid copy")
+    assert [(s.mode, s.online_url) for s in copy.sessions] == [
+        ("hybrid", "https://meet.example.org/leeds")
+    ]
 
 
 def test_a_series_makes_drafts_that_keep_10am_across_the_clock_change(organiser_client, make_event):

@@ -29,7 +29,7 @@ def first_day(event: Event) -> dt.date | None:
 
 
 def copy_day(event: Event, day: dt.date) -> Event:
-    """A new draft day on `day`, with the sessions at the same local times."""
+    """A new draft day on `day`, with the sessions at the same local times, online or not."""
     copy = Event(status=DRAFT, **{name: getattr(event, name) for name in COPIED})
     start = first_day(event)
     for session in event.sessions:
@@ -42,6 +42,8 @@ def copy_day(event: Event, day: dt.date) -> Event:
                 starts_at=starts,
                 ends_at=ends,
                 capacity=session.capacity,
+                mode=session.mode,
+                online_url=session.online_url,
             )
         )
     db.session.add(copy)
