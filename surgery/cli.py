@@ -14,14 +14,21 @@ from surgery.extensions import db
 @click.option("--events", "count", type=int, default=None, help="Make N upcoming events instead.")
 @with_appcontext
 def demo_command(count: int | None) -> None:
-    """Fill an empty database with realistic surgery days and a demo organiser."""
-    if count is None and demo.has_events():
+    """Fill an empty database with a past surgery day, a series to come and a demo organiser."""
+    if count is not None:
+        made = demo.make_many(count)
+        db.session.commit()
+        click.echo(f"Added {made} events.")
+    elif demo.has_events():
         click.echo("The database already has events; demo data not added.")
-        return
-    made = demo.make_many(count) if count is not None else demo.make_showcase()
-    db.session.commit()
-    click.echo(f"Added {made} events.")
-    click.echo(f"Demo organiser: {demo.ORGANISER_EMAIL} / password {demo.ORGANISER_PASSWORD}")
+    else:
+        lines = demo.make_showcase()
+        db.session.commit()
+        click.echo(f"Added {len(lines)} surgery days:")
+        for line in lines:
+            click.echo(f"  {line}")
+    if organisers_service.find(demo.ORGANISER_EMAIL) is not None:
+        click.echo(f"Demo organiser: {demo.ORGANISER_EMAIL} / password {demo.ORGANISER_PASSWORD}")
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     click.echo(f"Emails come from {sender}, with replies to the day's organiser.")
 

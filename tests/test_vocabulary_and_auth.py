@@ -3,7 +3,6 @@
 import pytest
 import sqlalchemy as sa
 
-from surgery import demo
 from surgery.auth.models import Organiser
 from surgery.events.models import Event
 from surgery.extensions import db
@@ -199,22 +198,3 @@ def test_cli_refuses_a_second_organiser_with_the_same_email(app, organiser):
     assert result.exit_code != 0
     assert "already an organiser" in result.output
     assert count(Organiser) == 1
-
-
-def test_demo_fills_an_empty_database_once(app, client):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
-    assert f"Added {len(demo.SHOWCASE)} events." in first.output
-    assert "Leeds Social Media Surgery" in client.get("/").text
-    assert sign_in(client, demo.ORGANISER_EMAIL, demo.ORGANISER_PASSWORD).status_code == 303
-    again = runner.invoke(args=["demo"])
-    assert "already has events; demo data not added" in again.output
-    assert count(Event) == len(demo.SHOWCASE)
-
-
-def test_demo_makes_many_events_for_benchmarks(app, client):
-    result = app.test_cli_runner().invoke(args=["demo", "--events", "5"])
-    assert "Added 5 events." in result.output
-    assert count(Event) == 5
-    assert "5 surgery days" in client.get("/").text
