@@ -68,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from surgery.day.report_views import bp as reports_bp
     from surgery.events.views import bp as events_bp
     from surgery.feeds.views import bp as feeds_bp
+    from surgery.learned.organiser_views import bp as learned_organise_bp
+    from surgery.learned.views import bp as learned_bp
     from surgery.mail.views import bp as outbox_bp
     from surgery.matching.views import bp as matching_bp
     from surgery.organise.download_views import bp as downloads_bp
@@ -83,10 +85,10 @@ def register_blueprints(app: Flask) -> None:
     from surgery.vocabulary.views import bp as vocabulary_bp
 
     public = (events_bp, bookings_bp, feeds_bp, surgeons_bp, kiosk_bp, reports_bp, personal_bp)
-    public += (reminders_bp, sharing_bp, subscriptions_bp)
+    public += (reminders_bp, sharing_bp, subscriptions_bp, learned_bp)
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
-    organisers += (matching_bp, retention_bp, audit_bp, series_bp)
+    organisers += (matching_bp, retention_bp, audit_bp, series_bp, learned_organise_bp)
     on_the_day = (checkin_bp, floor_bp, arrival_bp, live_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)

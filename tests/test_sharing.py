@@ -168,21 +168,27 @@ def test_drafts_have_no_share_image(client, make_event):
     assert client.get(f"/events/{event.id}/share.png").status_code == 404
 
 
-def test_the_atom_feed_lists_upcoming_published_days_only(client, make_event):
+def test_the_atom_feed_lists_upcoming_days_then_what_was_learned_at_past_ones(client, make_event):
     coming = make_event(title="Coming soon")
     later = make_event(title="Later on", days_ahead=40)
     make_event(title="Not ready", status=DRAFT)
     make_event(title="Called off", status=CANCELLED)
-    make_event(title="Long ago", days_ahead=-10)
+    make_event(title="Called off long ago", status=CANCELLED, days_ahead=-5)
+    past = make_event(title="Long ago", days_ahead=-10)
     response = client.get("/feed.atom", headers=FORGED)
     assert response.mimetype == "application/atom+xml"
     feed = feedparser.parse(response.data)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
-    assert [e.title for e in feed.entries] == ["Coming soon", "Later on"]
+    assert [e.title for e in feed.entries] == [
+        "Coming soon",
+        "Later on",
+        "What we learned at Long ago",
+    ]
     assert [e.link for e in feed.entries] == [
         f"{PUBLIC}/events/{coming.id}",
         f"{PUBLIC}/events/{later.id}",
+        f"{PUBLIC}/events/{past.id}/learned",
     ]
     assert all(e.id and e.updated and e.summary for e in feed.entries)
     assert "evil.example.com" not in response.text
@@ -204,6 +210,7 @@ def test_the_sitemap_lists_public_pages_only(client, make_event):
         f"{PUBLIC}/subscribe",
         f"{PUBLIC}/events/{coming.id}",
         f"{PUBLIC}/events/{past.id}",
+        f"{PUBLIC}/events/{past.id}/learned",
     }
     assert f"{PUBLIC}/events/{draft.id}" not in urls
 

@@ -14,6 +14,7 @@ from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
 from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
+from surgery.learned import services as learned
 from surgery.organise import services
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
@@ -78,6 +79,7 @@ def event(event_id: int):
         mix=services.role_tag_mix(event),
         reminders=reminder_answers(event.id),
         announces=subscriptions.to_announce(event),
+        learned=learned.overview(event),
     )
 
 

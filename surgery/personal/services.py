@@ -19,6 +19,7 @@ from surgery.domain import audit
 from surgery.domain.erasing import row_subject
 from surgery.events.services import lock_day
 from surgery.extensions import db
+from surgery.learned import services as learned
 from surgery.mail.models import OutboxMessage
 from surgery.matching.models import Match
 from surgery.personal.forget import forget_answers, forget_surgeon_answers
@@ -91,6 +92,7 @@ def erase_surgeon(surgeon: Surgeon, actor: str | None = None) -> None:
     slot_ids = [slot.id for slot in surgeon.availability]
     db.session.execute(sa.delete(HelpRecord).where(HelpRecord.surgeon_id == surgeon.id))
     db.session.execute(sa.delete(Match).where(Match.surgeon_id == surgeon.id))
+    learned.forget_who_added(surgeon.event, surgeon.id)  # what they shared stays, unsigned
     if slot_ids:
         db.session.execute(
             sa.update(OutboxMessage).where(OutboxMessage.slot_id.in_(slot_ids)).values(slot_id=None)

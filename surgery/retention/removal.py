@@ -15,6 +15,7 @@ from surgery.bookings.models import Booking, Registration
 from surgery.domain.tokens import hash_token, new_checkin_code, new_form_key
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
+from surgery.learned import services as learned
 from surgery.mail.models import OutboxMessage
 from surgery.matching.models import Match
 from surgery.personal.forget import forget_answers, forget_surgeon_answers, has_answers
@@ -92,6 +93,7 @@ def remove_identity(event: Event) -> Counts:
         _new_link(surgeon)
     _one_update(helpers)
     db.session.flush()
+    learned.forget_who_added(event)  # the resources stay; who added them goes with the names
     return Counts(len(people), len(helpers), len(messages))
 
 

@@ -25,6 +25,7 @@ DESCRIPTIONS = {
     "surgeons.volunteer": "Volunteer as a surgeon: help people one to one with social media.",
     "retention.privacy": "What a surgery day keeps about the people who come, and for how long.",
     "subscriptions.subscribe": "Get an email when a new surgery day is published.",
+    "learned.page": "What people learned at a surgery day, in their own words, and resources shared from the day.",
 }
 
 
@@ -54,6 +55,13 @@ def event_card(event: Event) -> dict:
         "image_alt": f"{event.title}: {summary}",
         "type": "article",
     }
+
+
+def learned_summary(event: Event) -> str:
+    """What a day's 'what we learned' page is, in one line for the feed."""
+    _title, when, place = picture_lines(event)
+    summary = " · ".join(p for p in (when, place) if p)
+    return f"What people learned at {event.title} ({summary}), and resources shared from the day."
 
 
 def picture_lines(event: Event) -> tuple[str, str, str]:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from surgery.database import utcnow
 from surgery.events import services
+from surgery.learned import services as learned
 from surgery.links import public_url
 from surgery.sharing import image, meta
 
@@ -28,6 +29,7 @@ PRIVATE_PATHS = (
     "/lost-link",
     "/your-data-deleted",
     "/subscribe/",
+    "/share-resource/",
 )
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 
@@ -62,26 +64,28 @@ bp.add_url_rule(
 
 @bp.get("/feed.atom")
 def atom():
-    """Upcoming published days, soonest first (RFC 4287)."""
+    """Upcoming published days, soonest first, then the 'what we learned' pages of recent
+    days that are over (RFC 4287)."""
     config = current_app.config
-    events = services.upcoming_events(services.Filters(), config["DEFAULT_TIMEZONE"])
+    zone = config["DEFAULT_TIMEZONE"]
+    events = services.upcoming_events(services.Filters(), zone)
     home = public_url("events.upcoming")
     feed = ET.Element("feed", xmlns=ATOM)
     _text(feed, "title", f"{config['SITE_NAME']}: upcoming days")
     _text(feed, "id", public_url("sharing.atom"))
-    updated = max((e.updated_at for e in events), default=None) or utcnow()
+    learned_days = [(e, learned.last_change(e)) for e in learned.recent_days(zone)]
+    changes = [e.updated_at for e in events] + [changed for _e, changed in learned_days]
+    updated = max(changes, default=None) or utcnow()
     _text(feed, "updated", _stamp(updated))
     ET.SubElement(feed, "link", rel="self", href=public_url("sharing.atom"))
     ET.SubElement(feed, "link", rel="alternate", href=home)
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = config["SITE_NAME"]
     for event in events:
         card = meta.event_card(event)
-        entry = ET.SubElement(feed, "entry")
-        _text(entry, "title", event.title)
-        _text(entry, "id", card["url"])
-        _text(entry, "updated", _stamp(event.updated_at))
-        ET.SubElement(entry, "link", rel="alternate", href=card["url"])
-        _text(entry, "summary", card["description"])
+        _entry(feed, event.title, card["url"], event.updated_at, card["description"])
+    for event, changed in learned_days:
+        url = public_url("learned.page", event_id=event.id)
+        _entry(feed, f"What we learned at {event.title}", url, changed, meta.learned_summary(event))
     body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
     return Response(
         '<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/atom+xml"
@@ -90,7 +94,8 @@ def atom():
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """The public pages: the lists, the privacy page and every day that is not a draft."""
+    """The public pages: the lists, the privacy page, every day that is not a draft and the
+    'what we learned' page of each published day that is over."""
     zone = current_app.config["DEFAULT_TIMEZONE"]
     urls = ET.Element("urlset", xmlns=SITEMAP)
     listed = ("events.upcoming", "events.past", "retention.privacy", "subscriptions.subscribe")
@@ -98,6 +103,7 @@ def sitemap():
     events = services.upcoming_events(services.Filters(), zone)
     events += services.past_events(services.Filters(), zone)
     pages += [public_url("events.detail", event_id=e.id) for e in events]
+    pages += [public_url("learned.page", event_id=e.id) for e in events if learned.has_page(e)]
     for address in pages:
         ET.SubElement(ET.SubElement(urls, "url"), "loc").text = address
     body = ET.tostring(urls, encoding="unicode")
@@ -119,6 +125,16 @@ def favicon():
     response.cache_control.public = True
     response.cache_control.max_age = 86400
     return response
+
+
+def _entry(feed, title: str, url: str, updated, summary: str) -> None:
+    """One entry of the feed: a page, its title, when it last changed and what it says."""
+    entry = ET.SubElement(feed, "entry")
+    _text(entry, "title", title)
+    _text(entry, "id", url)
+    _text(entry, "updated", _stamp(updated))
+    ET.SubElement(entry, "link", rel="alternate", href=url)
+    _text(entry, "summary", summary)
 
 
 def _text(parent, tag: str, value: str):

@@ -1,0 +1,1 @@
+"""What we learned: answers people shared and resources added after a day."""
