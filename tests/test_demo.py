@@ -123,6 +123,19 @@ def test_the_past_day_numbers_page_shows_what_happened(output, client):
     assert db.session.scalar(shared) == 4
 
 
+def test_the_past_day_shares_what_was_learned_and_its_resources_publicly(output, client):
+    past = demo_days()[0]
+    day_page = client.get(f"/events/{past.id}").text
+    assert f"/events/{past.id}/learned" in day_page
+    page = client.get(f"/events/{past.id}/learned").text
+    assert "How to schedule our Facebook posts" in page
+    assert "rather not be quoted" not in page
+    assert "Checking your privacy settings on Facebook" in page
+    assert "Writing your first blog post" in page
+    for visit in demo.past_day.BOOKED:
+        assert visit.name not in page
+
+
 def test_the_past_day_happened_in_its_own_time(output):
     past = demo_days()[0]
     ago = (days.today() - past.local(past.starts_at).date()).days

@@ -25,6 +25,7 @@ from surgery.demo.people import about, book, email_of, volunteer
 from surgery.domain.arrival import DESK
 from surgery.events.models import SURGERY, WORKSHOP, Event
 from surgery.extensions import db
+from surgery.learned.demo import add_demo_resources
 from surgery.mail.models import OutboxMessage
 
 
@@ -139,7 +140,7 @@ def make(date: dt.date, organiser_email: str) -> Event:
         floor.surgeon_gone(surgeon)
         surgeon.left_at = days.at(date, SURGEONS_LEAVE)
     _feedback(event, people, date)
-    # "what we learned": surgery.learned.demo.add_demo_resources(event, surgeons["Pat Helper"])
+    add_demo_resources(event, surgeons["Pat Helper"])  # on its "what we learned" page
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > queued_before))
     db.session.flush()
     return event
