@@ -22,6 +22,7 @@ CHANGED_SURGEON = "changed a surgeon"
 CHANGED_VOCABULARY = "changed a list of choices"
 CHANGED_ACCOUNT = "changed an organiser account"
 CHANGED_RETENTION = "changed how long data is kept"
+EMAILED_DAY = "emailed a day's people"
 # removal
 ERASED_PERSON = "erased a person"
 REMOVED_PERSONAL_DATA = "removed personal data"
@@ -44,6 +45,7 @@ CHANGES = (
     CHANGED_VOCABULARY,
     CHANGED_ACCOUNT,
     CHANGED_RETENTION,
+    EMAILED_DAY,
 )
 REMOVALS = (ERASED_PERSON, REMOVED_PERSONAL_DATA, PURGED, WITHDREW_CONSENT)
 ACTIONS = VIEWS + CHANGES + REMOVALS

@@ -14,7 +14,7 @@ from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
 from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
-from surgery.organise import services
+from surgery.organise import messages, services
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
 from surgery.subscriptions import services as subscriptions
@@ -78,6 +78,7 @@ def event(event_id: int):
         mix=services.role_tag_mix(event),
         reminders=reminder_answers(event.id),
         announces=subscriptions.to_announce(event),
+        day_messages=messages.sent_on(event.id),
     )
 
 
