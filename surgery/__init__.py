@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from surgery.mail.views import bp as outbox_bp
     from surgery.matching.views import bp as matching_bp
     from surgery.organise.download_views import bp as downloads_bp
+    from surgery.organise.message_views import bp as day_messages_bp
     from surgery.organise.series_views import bp as series_bp
     from surgery.organise.views import bp as organise_bp
     from surgery.personal.views import bp as personal_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     accounts = (auth_bp, passwords_bp)
     organisers = (organise_bp, downloads_bp, vocabulary_bp, outbox_bp, surgeon_admin_bp)
     organisers += (matching_bp, retention_bp, audit_bp, series_bp, learned_organise_bp)
+    organisers += (day_messages_bp,)
     on_the_day = (checkin_bp, floor_bp, arrival_bp, live_bp)
     for bp in public + accounts + organisers + on_the_day:
         app.register_blueprint(bp)

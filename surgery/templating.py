@@ -5,6 +5,7 @@ import datetime as dt
 from flask import Flask
 
 from surgery.domain.access import labels as access_labels
+from surgery.domain.day_messages import audience_words
 from surgery.links import public_url
 
 # where "Exit this page" goes: a busy, neutral site that says nothing about where you were
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.filters["access_labels"] = access_labels
+    app.jinja_env.filters["audience_words"] = audience_words
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["public_url"] = public_url  # links to keep or share: PUBLIC_BASE_URL
     app.jinja_env.globals["exit_url"] = EXIT_URL

@@ -2,7 +2,7 @@
 private link for workshop facilitators
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-11-30 03:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0025"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ CHANGED_VOCABULARY = "changed a list of choices"
 CHANGED_ACCOUNT = "changed an organiser account"
 CHANGED_RETENTION = "changed how long data is kept"
 CHANGED_RESOURCE = "changed shared resources"
+EMAILED_DAY = "emailed a day's people"
 # removal
 ERASED_PERSON = "erased a person"
 REMOVED_PERSONAL_DATA = "removed personal data"
@@ -46,6 +47,7 @@ CHANGES = (
     CHANGED_ACCOUNT,
     CHANGED_RETENTION,
     CHANGED_RESOURCE,
+    EMAILED_DAY,
 )
 REMOVALS = (ERASED_PERSON, REMOVED_PERSONAL_DATA, PURGED, WITHDREW_CONSENT)
 ACTIONS = VIEWS + CHANGES + REMOVALS

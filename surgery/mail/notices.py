@@ -265,3 +265,51 @@ def _last_word(event, session, row) -> dict:
         "location": entry.location,
         "description": entry.description,
     }
+
+
+DAY_MESSAGE = "day_message"  # an organiser's own words to a day's people
+DAY_MESSAGE_INTRO = "A message from the organisers of this surgery day:"
+
+
+def day_message_rows(event, people, subject: str, body: str) -> list[dict]:
+    """One outbox row per person for an organiser's message: their words as typed, the
+    day named as its emails name it, and the person's own private links (as seeds)."""
+    now, stamp = utcnow(), int(time.time() * 1000)
+    first = min(event.sessions, key=lambda s: s.starts_at, default=None)
+    shown = _shown(event, None, first.starts_at if first is not None else None)
+    rows = []
+    for person in people:
+        payload = {
+            "template": DAY_MESSAGE,
+            "stamp": stamp,
+            "sender": {"name": current_app.config["SITE_NAME"]},
+            "reply_to": event.organiser_email or "",
+            "recipient": {"email": person.email, "name": person.name},
+            "intro": [DAY_MESSAGE_INTRO],
+            "message": body,
+            **shown,
+            "invite": False,
+            **_day_message_links(person),
+        }
+        rows.append(new_message(DAY_MESSAGE, person.email, subject, payload, now))
+    return rows
+
+
+def _day_message_links(person) -> dict:
+    """A person's private link: their booking's, and their volunteer page's as a button
+    when they are a surgeon too (both rebuilt from seeds when the email is written)."""
+    if person.booking_seed is None:
+        return {"manage": {"holder": "surgeon", "seed": person.surgeon_seed}}
+    links = {"manage": {"holder": "booking", "seed": person.booking_seed}}
+    if person.surgeon_seed is not None:
+        links["action"] = {
+            "text": "Your volunteer page",
+            "endpoint": "surgeons.manage",
+            "seed": person.surgeon_seed,
+        }
+    return links
+
+
+def notify_day_message(event, people, subject: str, body: str) -> None:
+    """Queue an organiser's message to each person, once each, in this transaction."""
+    outbox.add(day_message_rows(event, people, subject, body))

@@ -15,7 +15,7 @@ from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.learned import services as learned
-from surgery.organise import services
+from surgery.organise import messages, services
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
 from surgery.subscriptions import services as subscriptions
@@ -80,6 +80,7 @@ def event(event_id: int):
         reminders=reminder_answers(event.id),
         announces=subscriptions.to_announce(event),
         learned=learned.overview(event),
+        day_messages=messages.sent_on(event.id),
     )
 
 

@@ -18,10 +18,12 @@ from surgery.extensions import db
 from surgery.learned import services as learned
 from surgery.mail.models import OutboxMessage
 from surgery.matching.models import Match
+from surgery.organise.models import DayMessage
 from surgery.personal.forget import forget_answers, forget_surgeon_answers, has_answers
 from surgery.surgeons.models import Surgeon, SurgeonSession
 
 REMOVED = "removed"  # what a removed name reads as, on every page
+MESSAGE_REMOVED = "(removed with the day’s personal data)"  # a message to the day, its words gone
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,18 @@ def remove_identity(event: Event) -> Counts:
     _one_update(helpers)
     db.session.flush()
     learned.forget_who_added(event)  # the resources stay; who added them goes with the names
+    forget_what_was_said(event)
     return Counts(len(people), len(helpers), len(messages))
+
+
+def forget_what_was_said(event: Event) -> None:
+    """The organisers' messages to the day keep their date, audiences and count, but not
+    their words, which may name people."""
+    db.session.execute(
+        sa.update(DayMessage)
+        .where(DayMessage.event_id == event.id)
+        .values(subject=MESSAGE_REMOVED, body="")
+    )
 
 
 def _one_update(rows: list) -> None:
