@@ -47,12 +47,6 @@ EVENT_FIELDS = (
 )
 
 
-def all_events() -> list[Event]:
-    """Every event, newest first, for the organiser's dashboard."""
-    query = sa.select(Event).options(selectinload(Event.sessions)).order_by(Event.id.desc())
-    return list(db.session.scalars(query))
-
-
 def save_event(
     event: Event, data: dict, version: int | None = None, create_key: str | None = None
 ) -> Event:

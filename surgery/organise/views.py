@@ -8,6 +8,7 @@ from surgery.auth.access import organiser_required
 from surgery.bookings import previews
 from surgery.bookings import services as bookings
 from surgery.confirm import ask_first
+from surgery.database import utcnow
 from surgery.domain import audit
 from surgery.domain.errors import DomainError
 from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
@@ -15,6 +16,7 @@ from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.organise import services
+from surgery.organise.dashboard import days as all_days
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
 from surgery.subscriptions import services as subscriptions
@@ -46,8 +48,9 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    """Every event, with links to manage each."""
-    return render_template("organise/dashboard.html", events=services.all_events())
+    """Every day with its figures and what needs attention, soonest first."""
+    now = utcnow()
+    return render_template("organise/dashboard.html", sections=all_days(now), now=now)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
