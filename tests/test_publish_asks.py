@@ -11,6 +11,7 @@ from surgery.organise import services
 from surgery.subscriptions.services import ANNOUNCE_KIND
 from tests.conftest import post_form, say_yes
 from tests.test_matching_page import plain
+from tests.test_organise import change_status
 from tests.test_subscriptions import announcements, subscribe, subscribed
 
 
@@ -112,3 +113,19 @@ def test_a_publish_not_asked_about_emails_nobody(organiser_client, make_event, m
     db.session.rollback()
     assert status_of(event) == "draft"
     assert queued_announcements() == 0
+
+
+def test_publishing_again_a_day_never_announced_says_its_subscribers_are_told(
+    organiser_client, make_event, mailbox
+):
+    client = organiser_client
+    subscribed(client, mailbox, "sub@example.org")
+    event = make_event(status="draft")
+    change_status(client, event, "cancel")  # cancelled while still a draft
+    asks = f"/organise/events/{event.id}/publish-again"
+    says = plain(client.get(asks).text)
+    assert "1 person will be emailed:" in says
+    assert "1 person who asked to hear about new surgery days" in says
+    post_form(client, asks)
+    assert status_of(event) == "published"
+    assert [r.to for r in announcements(mailbox)] == ["sub@example.org"]

@@ -171,6 +171,7 @@ def _ask_first(event_id: int, step: str):
         change=change,
         emailed=emailed,
         total=total,
+        announces=subscriptions.to_announce(event) if step == "publish-again" else 0,
     )
 
 
