@@ -181,3 +181,12 @@ def test_the_dashboard_costs_the_same_statements_for_2_days_as_for_20(organiser_
         page = client.get("/organise/").text
     assert "Day 19" in page
     assert len(with_twenty) == len(with_two), with_twenty
+
+
+def test_a_bad_day_in_the_outbox_link_is_no_filter(organiser_client):
+    for day in ("abc", "-1", "0", "99999999999999999999", "9" * 5000):
+        page = organiser_client.get("/organise/outbox/", query_string={"day": day})
+        assert page.status_code == 200
+        assert "Showing mail about" not in page.text
+    nul = organiser_client.get("/organise/outbox/", query_string={"day": "1\x00"})
+    assert nul.status_code == 400  # refused at the door, as every NUL byte is
