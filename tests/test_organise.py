@@ -14,7 +14,7 @@ from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
 from surgery.events.models import DRAFT, OPEN_SPACE, WORKSHOP, Event, EventSession
 from surgery.extensions import db
 from surgery.vocabulary.models import RoleTag
-from tests.conftest import book, confirm_form, count, post_form
+from tests.conftest import book, confirm_form, count, post_form, say_yes
 
 EVENT_FORM = {
     "title": "Leeds Social Media Surgery",
@@ -46,9 +46,12 @@ def tag_ids(*names: str) -> list[int]:
 
 def change_status(client, event, action: str):
     """Press Publish, Unpublish or Cancel on the organiser's event page; a change that asks
-    first (cancel, publish a cancelled day again) is then confirmed on the page that asks."""
+    first (cancel, publish a cancelled day again, publish a day subscribers will be told of)
+    is then confirmed on the page that asks."""
     page = f"/organise/events/{event.id}"
     pressed = post_form(client, page, f"{page}/status", data={"action": action})
+    if pressed.status_code == 200:  # publishing emails its subscribers: asked on the spot
+        return client.get(say_yes(client, pressed).headers["Location"])
     assert pressed.status_code == 303
     asks = pressed.headers["Location"]
     if asks.endswith(("/cancel", "/publish-again")):

@@ -268,3 +268,16 @@ def accepting_pairs(pairs: Sequence[tuple[Person, Person]]) -> WhatHappens:
 def _will_each(who: Sequence[Person]) -> str:
     """'Ann will', 'Ann and Bo will each'."""
     return f"{names([p.name for p in who])} will{' each' if len(who) > 1 else ''}"
+
+
+def publishing(day: str, subscribers: Sequence[str]) -> WhatHappens:
+    """An organiser publishes a day for the first time: everyone who asked to hear about
+    new days is emailed about it, once."""
+    n = len(subscribers)
+    lines = (
+        f"{day} will be open for booking on the public pages.",
+        f"{people(n)} who asked to hear about new surgery days will be emailed about it. "
+        "Each is told about this day once, even if it is published again.",
+    )
+    question, yes = "Publish this day and tell its subscribers?", "Yes, publish and email them"
+    return WhatHappens(question, lines, frozenset(subscribers), yes, undoes=False)

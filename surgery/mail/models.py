@@ -66,3 +66,10 @@ def new_message(
         "created_at": now,
         "last_error": "",
     }
+
+
+def day_of_message():
+    """The day a message is about, as SQL: every notice and announcement of a day names it
+    in its payload, which stays when the booking or slot it was about is deleted; account
+    and subscription mail names none."""
+    return OutboxMessage.payload[("event", "id")].as_integer()

@@ -47,12 +47,6 @@ EVENT_FIELDS = (
 )
 
 
-def all_events() -> list[Event]:
-    """Every event, newest first, for the organiser's dashboard."""
-    query = sa.select(Event).options(selectinload(Event.sessions)).order_by(Event.id.desc())
-    return list(db.session.scalars(query))
-
-
 def save_event(
     event: Event, data: dict, version: int | None = None, create_key: str | None = None
 ) -> Event:
@@ -131,13 +125,16 @@ def change_status(event_id: int, action: str, asked: bool = True) -> lifecycle.E
     at once send one set of emails: the second finds it cancelled already and is refused.
     A cancelled day keeps every booking as it was (its waiting list set aside, in order);
     publishing it again puts everyone back, and any place freed meanwhile is filled.
-    asked=False (a plain Publish button): refused if it would email anyone after all.
+    asked=False (a plain Publish button): refused if it would email anyone after all, its
+    subscribers included.
     """
     event = lock_day(event_id)
     if event is None:
         raise DomainError("That surgery day no longer exists.")
     change = lifecycle.change_event(event.status, action, bool(event.sessions), people_of(event))
-    if not asked and change.tell != lifecycle.Audiences():
+    announces = action == lifecycle.PUBLISH and subscriptions.to_announce(event) > 0
+    told = change.tell != lifecycle.Audiences() or announces
+    if not asked and told:
         raise DomainError("This day has changed since the page was opened. Look again first.")
     done = STATUS_DONE[action] + (" again" if event.status == EVENT_CANCELLED else "")
     log.record(audit.CHANGED_EVENT, event.id, f"event {event.id}", detail=done)

@@ -8,7 +8,8 @@ from surgery.auth.access import organiser_required
 from surgery.bookings import previews
 from surgery.bookings import services as bookings
 from surgery.confirm import ask_first
-from surgery.domain import audit
+from surgery.database import utcnow
+from surgery.domain import asking, audit
 from surgery.domain.errors import DomainError
 from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
 from surgery.domain.session_changes import ChangeRefused, StaleForm
@@ -16,6 +17,7 @@ from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.learned import services as learned
 from surgery.organise import messages, services
+from surgery.organise.dashboard import days as all_days
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
 from surgery.subscriptions import services as subscriptions
@@ -35,7 +37,7 @@ def require_login():
 # GET,POST  /organise/events/new                            new_event
 # GET       /organise/events/<id>                           event
 # GET,POST  /organise/events/<id>/edit                      edit_event
-# POST      /organise/events/<id>/status                    change_status
+# POST      /organise/events/<id>/status                    change_status (publish may ask)
 # GET,POST  /organise/events/<id>/cancel                    cancel_event (asks first)
 # GET,POST  /organise/events/<id>/publish-again             publish_again (asks first)
 # GET,POST  /organise/events/<id>/sessions/new              new_session
@@ -47,8 +49,9 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    """Every event, with links to manage each."""
-    return render_template("organise/dashboard.html", events=services.all_events())
+    """Every day with its figures and what needs attention, soonest first."""
+    now = utcnow()
+    return render_template("organise/dashboard.html", sections=all_days(now), now=now)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -118,15 +121,25 @@ STEPS = {"cancel": ".cancel_event", "publish-again": ".publish_again"}
 @bp.post("/events/<int:event_id>/status")
 def change_status(event_id: int):
     """Publish or unpublish a day; cancelling it, or publishing a cancelled day again, goes
-    to the page that asks first."""
+    to the page that asks first; publishing one its subscribers will be told of asks here."""
     event = _event_or_404(event_id)
     action = request.form.get("action", "")
     if action == CANCEL:
         return redirect(url_for(".cancel_event", event_id=event.id), code=303)
     if action == PUBLISH and event.status == CANCELLED:
         return redirect(url_for(".publish_again", event_id=event.id), code=303)
-    _change(event, action, asked=False)
-    return redirect(url_for(".event", event_id=event.id), code=303)
+    back = url_for(".event", event_id=event.id)
+    # publishing a day for the first time emails its subscribers: asked first, then told
+    announces = action == PUBLISH and subscriptions.to_announce(event) > 0
+    if announces and (asking := ask_first(lambda: _publishing(event), back)):
+        return asking
+    _change(event, action, asked=announces)
+    return redirect(back, code=303)
+
+
+def _publishing(event: Event):
+    """What publishing a day for the first time does, said before it is done."""
+    return asking.publishing(event.title, subscriptions.addresses_to_announce(event))
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -161,6 +174,7 @@ def _ask_first(event_id: int, step: str):
         change=change,
         emailed=emailed,
         total=total,
+        announces=subscriptions.to_announce(event) if step == "publish-again" else 0,
     )
 
 

@@ -68,10 +68,8 @@ def announce(event: Event, now: dt.datetime | None = None) -> int:
     """Queue one announcement of a published day to each confirmed subscriber, the first
     time it is published only. The caller holds the day's lock. Returns how many."""
     now = now or utcnow()
-    if db.session.get(DayAnnouncement, event.id) is not None:
+    if not _news(event, now):
         return 0
-    if not any(s.ends_at > now for s in event.sessions):
-        return 0  # a day already over is news to nobody
     db.session.add(DayAnnouncement(event_id=event.id, queued_at=now))
     db.session.flush()
     confirmed = sa.select(Subscriber).where(Subscriber.confirmed_at.is_not(None))
@@ -81,11 +79,27 @@ def announce(event: Event, now: dt.datetime | None = None) -> int:
 
 
 def to_announce(event: Event) -> int:
-    """How many subscribers publishing this day would email (none once it was announced)."""
-    if db.session.get(DayAnnouncement, event.id) is not None:
+    """How many subscribers publishing this day now would email (none once it was
+    announced, or once it is over)."""
+    if not _news(event, utcnow()):
         return 0
     confirmed = sa.select(sa.func.count()).where(Subscriber.confirmed_at.is_not(None))
     return db.session.scalar(confirmed)
+
+
+def addresses_to_announce(event: Event) -> list[str]:
+    """The addresses publishing this day now would email, for the page that asks first."""
+    if not _news(event, utcnow()):
+        return []
+    confirmed = sa.select(Subscriber.email).where(Subscriber.confirmed_at.is_not(None))
+    return list(db.session.scalars(confirmed.order_by(Subscriber.id)))
+
+
+def _news(event: Event, now: dt.datetime) -> bool:
+    """True if the day was never announced and is not over: news to subscribers."""
+    if db.session.get(DayAnnouncement, event.id) is not None:
+        return False
+    return any(s.ends_at > now for s in event.sessions)  # a day over is news to nobody
 
 
 def remove_unconfirmed(now: dt.datetime) -> int:

@@ -3,6 +3,7 @@
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from surgery.domain.dashboard import NEW_SURGEON_HELPS
 from surgery.domain.languages import parse as parse_languages
 from surgery.forms import Form, MailableEmail, MultiCheckboxField, RoleTagsGoTogether, choices
 from surgery.surgeons.services import SurgeonDetails
@@ -24,7 +25,7 @@ class SurgeonForm(Form):
     )
     capacity = IntegerField(
         "How many people can you help in one session?",
-        default=2,
+        default=NEW_SURGEON_HELPS,
         validators=[
             DataRequired("Enter how many people you can help, from 1 to 10."),
             NumberRange(1, 10, "Enter a number from 1 to 10."),

@@ -172,3 +172,12 @@ def test_a_place_lost_on_a_cancelled_day_says_nobody_moves_up():
 
     assert "This day is cancelled, so nobody moves up; the waiting list is kept." in what.happens
     assert not any("free for someone to book" in line for line in what.happens)
+
+
+def test_publishing_a_day_says_how_many_subscribers_are_emailed():
+    what = asking.publishing("Leeds surgery", ["a@example.org", "b@example.org"])
+    assert what.happens[0] == "Leeds surgery will be open for booking on the public pages."
+    assert what.happens[1].startswith("2 people who asked to hear about new surgery days")
+    assert what.emailed_line == "In all, 2 people will be emailed."
+    assert (what.yes, what.undoes) == ("Yes, publish and email them", False)
+    assert asking.publishing("Day", ["a@example.org"]).happens[1].startswith("1 person who")
