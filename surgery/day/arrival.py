@@ -3,6 +3,8 @@
 Services flush and raise; the caller commits once.
 """
 
+from collections import Counter
+
 import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
@@ -77,7 +79,8 @@ def queued_for_surgeon():
 
 
 def here_for(event: Event) -> dict[str, int]:
-    """How many people here need each thing (said, or by default), in one query."""
+    """How many people here need each thing (said, or by default), counted by the database
+    in one query."""
     surgery_place = (
         sa.select(Booking.id)
         .join(Booking.session)
@@ -88,9 +91,15 @@ def here_for(event: Event) -> dict[str, int]:
         )
         .exists()
     )
+    here = (
+        sa.select(Registration.need_now.label("said"), surgery_place.label("has"))
+        .where(Registration.event_id == event.id, Registration.checked_in_at.is_not(None))
+        .subquery()
+    )
     rows = db.session.execute(
-        sa.select(Registration.need_now, surgery_place).where(
-            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
-        )
+        sa.select(here.c.said, here.c.has, sa.func.count()).group_by(here.c.said, here.c.has)
     ).all()
-    return arrival.counted(arrival.need_of(said, bool(has)) for said, has in rows)
+    counts = Counter()
+    for said, has, n in rows:
+        counts[arrival.need_of(said, bool(has))] += n
+    return arrival.counted(counts.elements())
