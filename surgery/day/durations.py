@@ -23,8 +23,10 @@ class whole_minutes_between(FunctionElement):  # noqa: N801 - used as an SQL fun
 
 @compiles(seconds_between, "sqlite")
 def _seconds_sqlite(element, compiler, **kw):
+    # julianday is a float of days: rounded to the millisecond, 600 seconds stay 600, not
+    # 600.00001, which an average rounded up would show as a minute more
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+    return f"round((julianday({end}) - julianday({start})) * 86400.0, 3)"
 
 
 @compiles(seconds_between, "postgresql")
@@ -35,9 +37,8 @@ def _seconds_postgresql(element, compiler, **kw):
 
 @compiles(whole_minutes_between, "sqlite")
 def _minutes_sqlite(element, compiler, **kw):
-    # julianday is a float of days: rounded to the millisecond, 12 minutes stay 12, not 11
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
-    seconds = f"round((julianday({end}) - julianday({start})) * 86400.0, 3)"
+    # as above: 12 minutes stay 12, not 11
+    seconds = _seconds_sqlite(element, compiler, **kw)
     return f"max(CAST({seconds} / 60 AS INTEGER), 0)"
 
 

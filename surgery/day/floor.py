@@ -106,11 +106,13 @@ def state(session: EventSession) -> FloorState:
     """The floor now: a fixed number of queries, and rows only for who the page lists (the
     queue, the surgeons, pairings in progress), however many people came."""
     now = utcnow()
-    here = _waiting_bookings(session)
+    in_progress = _in_progress(session)
+    with_a_surgeon = {r.booking_id for r in in_progress}
+    people = _people_on_the_floor(session)
+    here = [b for b in people if b.id not in with_a_surgeon]
     since = _waits_began(session, here)
     # people from the waiting list, here without a place, wait after everyone with one
     waiting = sorted(here, key=lambda b: (b.status != CONFIRMED, since[b.id], b.id))
-    in_progress = _in_progress(session)
     surgeons = _surgeons(session)
     present = [s for s in surgeons if s.arrived_at and not s.left_at]
     helping = {r.surgeon_id: r for r in in_progress}
@@ -121,20 +123,20 @@ def state(session: EventSession) -> FloorState:
     own = pairing.wanted(session, waiting, surgeons)
     helped, average = _finished(session)
     chosen = pairing.suggest(queue, present, helping, average, own, now)
-    people = {b.id: _person(b) for b in waiting}
+    shown = {b.id: _person(b) for b in people}
     names = {s.id: s.name for s in surgeons}
-    shown = {s.id: _surgeon(s) for s in surgeons}
+    cards = {s.id: _surgeon(s) for s in surgeons}
     return FloorState(
         session_id=session.id,
         event_id=session.event_id,
         now=now,
-        waiting=list(people.values()),
-        present=[shown[s.id] for s in present],
-        away=[shown[s.id] for s in surgeons if s not in present],
+        waiting=[shown[b.id] for b in waiting],
+        present=[cards[s.id] for s in present],
+        away=[cards[s.id] for s in surgeons if s not in present],
         helping={
-            sid: Pairing(r.id, _person(r.booking), r.started_at) for sid, r in helping.items()
+            sid: Pairing(r.id, shown[r.booking_id], r.started_at) for sid, r in helping.items()
         },
-        suggestions={sid: people[bid] for sid, bid in chosen.items()},
+        suggestions={sid: shown[bid] for sid, bid in chosen.items()},
         helped=helped,
         done=_latest_done(session),
         since={b.id: since[b.id] for b in waiting},
@@ -171,29 +173,27 @@ def _with_the_person():
     )
 
 
-def _waiting_bookings(session: EventSession) -> list[Booking]:
-    """Bookings of people here for a surgeon and waiting for one: confirmed places, and
-    waiting-list places of people who came anyway. Someone with a pairing in progress, or
-    one that ran to its end, is not waiting; someone sent back into the queue is."""
-    not_done = (
-        sa.select(HelpRecord.id)
-        .where(
-            HelpRecord.booking_id == Booking.id,
-            sa.or_(HelpRecord.ended_at.is_(None), HelpRecord.back_in_queue.is_(False)),
-        )
-        .exists()
+def _people_on_the_floor(session: EventSession) -> list[Booking]:
+    """Bookings of people with a surgeon now, and of people here for a surgeon and waiting
+    for one: confirmed places, and waiting-list places of people who came anyway. Someone
+    whose pairing ran to its end is not waiting; someone sent back into the queue is."""
+    records = sa.select(HelpRecord.id).where(
+        HelpRecord.session_id == session.id, HelpRecord.booking_id == Booking.id
+    )
+    with_a_surgeon = records.where(HelpRecord.ended_at.is_(None)).exists()
+    done = records.where(HelpRecord.back_in_queue.is_(False)).exists()
+    waiting = sa.and_(
+        Booking.status.in_((CONFIRMED, WAITLISTED)),
+        Registration.checked_in_at.is_not(None),
+        queued_for_surgeon(),
+        ~with_a_surgeon,
+        ~done,
     )
     return list(
         db.session.scalars(
             sa.select(Booking)
             .join(Booking.registration)
-            .where(
-                Booking.session_id == session.id,
-                Booking.status.in_((CONFIRMED, WAITLISTED)),
-                Registration.checked_in_at.is_not(None),
-                queued_for_surgeon(),
-                ~not_done,
-            )
+            .where(Booking.session_id == session.id, sa.or_(waiting, with_a_surgeon))
             .options(*_with_the_person())
             .order_by(Registration.checked_in_at, Booking.id)
         )
@@ -224,16 +224,15 @@ def _waits_began(session: EventSession, waiting: list[Booking]) -> dict[int, dt.
     }
 
 
-def _in_progress(session: EventSession) -> list[HelpRecord]:
-    """Pairings going on now, one per busy surgeon."""
-    return list(
-        db.session.scalars(
-            sa.select(HelpRecord)
-            .where(HelpRecord.session_id == session.id, HelpRecord.ended_at.is_(None))
-            .options(selectinload(HelpRecord.booking).options(*_with_the_person()))
-            .order_by(HelpRecord.started_at)
+def _in_progress(session: EventSession):
+    """Pairings going on now, one per busy surgeon: their columns."""
+    return db.session.execute(
+        sa.select(
+            HelpRecord.id, HelpRecord.booking_id, HelpRecord.surgeon_id, HelpRecord.started_at
         )
-    )
+        .where(HelpRecord.session_id == session.id, HelpRecord.ended_at.is_(None))
+        .order_by(HelpRecord.started_at)
+    ).all()
 
 
 def _finished(session: EventSession) -> tuple[int, float | None]:

@@ -37,7 +37,7 @@ def page(session_id: int):
     """Waiting, surgeons free or busy, pairs in progress; refreshes itself."""
     session = surgery_session_or_404(session_id)
     log.viewed(audit.VIEWED_FLOOR, session.event_id, subject=f"session {session.id}")
-    return render_template("day/floor.html", session=session, **screens.floor_now(session, _now))
+    return render_template("day/floor.html", session=session, **screens.floor_page(session, _now))
 
 
 @bp.get("/live")

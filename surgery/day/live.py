@@ -107,6 +107,13 @@ def floor_now(session, now_on_the_floor, version: str | None = None) -> dict:
     return states.get(("floor", session.id, version), lambda: now_on_the_floor(session))
 
 
+def floor_page(session, now_on_the_floor) -> dict:
+    """What the full floor page shows: the shared state, and the version it is as of, from
+    which the page's screen then asks for changes."""
+    version = _version(session.event_id)
+    return {"version": version, **floor_now(session, now_on_the_floor, version)}
+
+
 def floor_fragment(session, now_on_the_floor) -> Response:
     """The floor's changing part, shared by every screen on this session; what is on the
     floor now is built by `now_on_the_floor(session)` (the floor, the wait line), once per
@@ -137,16 +144,15 @@ def checkin_fragment(event_id: int):
 
 
 def at_the_door(event: Event, search: str) -> dict:
-    """What check-in shows for this search: the people, who was helped on a day before,
-    and the day's counts (of everyone, whatever the search)."""
-    everyone = door.door_list(event)
-    people = door.door_list(event, search) if search_key.words(search) else everyone
-    registrations = [p.registration for p in people]
+    """What check-in shows for this search: a page of people (door.door_page), who of them
+    was helped on a day before, and the day's counts (of everyone, whatever the search)."""
+    page = door.door_page(event, search)
     return {
         "event": event,
-        "people": people,
-        "helped_before": last_time.helped_before(event.id, registrations),
-        "counts": door.counts(everyone),
+        "people": page.people,
+        "found": page.found,
+        "helped_before": last_time.helped_before(event.id, [p.registration for p in page.people]),
+        "counts": page.counts,
         "search": search,
     }
 
