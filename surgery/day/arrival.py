@@ -80,7 +80,7 @@ def queued_for_surgeon():
 
 def here_for(event: Event) -> dict[str, int]:
     """How many people here need each thing (said, or by default), counted by the database
-    in one query."""
+    in one query: grouped by what they said and whether they have a surgery place."""
     surgery_place = (
         sa.select(Booking.id)
         .join(Booking.session)
@@ -91,15 +91,12 @@ def here_for(event: Event) -> dict[str, int]:
         )
         .exists()
     )
-    here = (
-        sa.select(Registration.need_now.label("said"), surgery_place.label("has"))
-        .where(Registration.event_id == event.id, Registration.checked_in_at.is_not(None))
-        .subquery()
-    )
     rows = db.session.execute(
-        sa.select(here.c.said, here.c.has, sa.func.count()).group_by(here.c.said, here.c.has)
+        sa.select(Registration.need_now, surgery_place, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.checked_in_at.is_not(None))
+        .group_by(Registration.need_now, surgery_place)
     ).all()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for said, has, n in rows:
         counts[arrival.need_of(said, bool(has))] += n
     return arrival.counted(counts.elements())

@@ -57,6 +57,7 @@ class Counts:
     expected: int
     arrived: int
     walk_ins: int
+    listed: int = 0  # everyone on the list
 
 
 def state_of(registration: Registration, positions: dict[int, int] | None = None):
@@ -114,15 +115,6 @@ def waiting_positions(event: Event) -> dict[int, int]:
     return {b: n for queue in queues.values() for b, n in capacity.positions(queue).items()}
 
 
-def counts(people: list[AtDoor]) -> Counts:
-    """Expected (a confirmed place they booked), arrived and walk-ins, of a whole list."""
-    return Counts(
-        expected=sum(attendance.is_expected(p.state) for p in people),
-        arrived=sum(p.registration.checked_in_at is not None for p in people),
-        walk_ins=sum(p.registration.is_walk_in for p in people),
-    )
-
-
 @dataclass
 class DoorPage:
     """One page of the check-in list: the people shown, how many the list or the search
@@ -141,7 +133,7 @@ def on_the_list():
 
 def door_page(event: Event, search: str = "", size: int = PAGE) -> DoorPage:
     """The first `size` people of the list or the search: those not here yet first, then
-    those here, each by name. Three queries, however many people booked."""
+    those here, each by name. Four queries, however many people booked."""
     query = (
         sa.select(
             Registration.id,
@@ -152,7 +144,6 @@ def door_page(event: Event, search: str = "", size: int = PAGE) -> DoorPage:
             Registration.wants_follow_up,
             Registration.wants_same_surgeon,
             Registration.need_now,
-            sa.func.count().over().label("found"),
         )
         .where(Registration.event_id == event.id, on_the_list())
         .order_by(
@@ -162,7 +153,12 @@ def door_page(event: Event, search: str = "", size: int = PAGE) -> DoorPage:
         )
         .limit(size)
     )
-    rows = db.session.execute(found_by(query, search)).all()
+    searching = bool(search_key.words(search))
+    if searching:  # how many the search finds, counted as it runs
+        query = found_by(query.add_columns(sa.func.count().over()), search)
+    rows = db.session.execute(query).all()
+    counts = day_counts(event)
+    found = (rows[0][-1] if rows else 0) if searching else counts.listed
     places = _places(event, [row.id for row in rows])
     people = []
     for row in rows:
@@ -171,7 +167,7 @@ def door_page(event: Event, search: str = "", size: int = PAGE) -> DoorPage:
         person = Listed(*row[:7], need=arrival.need_of(row.need_now, has_surgery))
         state = attendance.door_state([place for place, _ in mine], row.is_walk_in)
         people.append(AtDoor(person, state))
-    return DoorPage(people, rows[0].found if rows else 0, day_counts(event))
+    return DoorPage(people, found, counts)
 
 
 def _places(event: Event, ids: list[int]) -> dict[int, list[tuple[attendance.Place, bool]]]:
@@ -213,18 +209,21 @@ def _places(event: Event, ids: list[int]) -> dict[int, list[tuple[attendance.Pla
 
 def day_counts(event: Event) -> Counts:
     """Expected, arrived and walk-ins of the whole list, counted by the database."""
-    confirmed = (
-        sa.select(Booking.id)
-        .where(Booking.registration_id == Registration.id, Booking.status == CONFIRMED)
-        .exists()
-    )
-    expected = sa.and_(confirmed, Registration.is_walk_in.is_(False))
-    arrived = Registration.checked_in_at.is_not(None)
-    row = db.session.execute(
+    listed, arrived, walk_ins = db.session.execute(
         sa.select(
-            sa.func.count(sa.case((expected, 1))),
-            sa.func.count(sa.case((arrived, 1))),
+            sa.func.count(),
+            sa.func.count(Registration.checked_in_at),
             sa.func.count(sa.case((Registration.is_walk_in.is_(True), 1))),
         ).where(Registration.event_id == event.id, on_the_list())
     ).one()
-    return Counts(*row)
+    day = sa.select(EventSession.id).where(EventSession.event_id == event.id)
+    expected = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Booking.registration_id)))
+        .join(Booking.registration)
+        .where(
+            Booking.session_id.in_(day),
+            Booking.status == CONFIRMED,
+            Registration.is_walk_in.is_(False),
+        )
+    )
+    return Counts(expected, arrived, walk_ins, listed)
