@@ -131,6 +131,8 @@ def test_at_5000_people_the_floor_lists_who_waits_and_pairs_them(organiser_clien
 
     assert len(waiting(page)) == WAITING
     assert "Helped so far (1986)" in page
+    # every finished pairing took 12 minutes, summed by the database to the second
+    assert "12 minutes a pairing on average today" in plain(page)
     assert len(re.findall(r'<tr><th scope="row">', page)) == WAITING + 10  # the latest ten
     suggested = re.search(r'name="pair" value="(\d+):(\d+)"', page)
     assert suggested, "a free surgeon is offered someone"
