@@ -13,12 +13,19 @@ fetching the new live part. Also counts the SQL queries of one floor request, it
 and one check-in search in-process, on this day and on a day with a tenth of the people
 (the same surgeons), so a page whose queries grow with people shows.
 
+First, the door at scale: days of 50, 500 and 5,000 people (tests/crowded_day.py, bulk
+inserts), and for each the CPU time (time.process_time, median of several) and the SQL
+statements of one request of the check-in page, its search, the floor page and its live
+part, in-process, next to the bare Flask page; `--door-only` stops after that.
+
     .venv/bin/python bench/day.py [--seconds 8] [--connections 16] [--workers 2] [--threads 4]
+    .venv/bin/python bench/day.py --door-only
 """
 
 import cProfile
 import io
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/web.py
 
 import sqlalchemy as sa  # noqa: E402
+from bare_app import app as bare_app  # noqa: E402
 from live_round import not_modified_etag, rounds  # noqa: E402
 from web import (  # noqa: E402
     HIDDEN,
@@ -48,6 +56,7 @@ from surgery.auth import services as organisers  # noqa: E402
 from surgery.day import live  # noqa: E402
 from surgery.extensions import db  # noqa: E402
 from tests.busy_day import Day, seed_busy_day  # noqa: E402
+from tests.crowded_day import seed_crowded_day  # noqa: E402
 
 ORGANISER = ("bench-organiser@example.org", "bench-organiser-password")
 SLOW = 0.02  # below this share of the bare page's rate, the floor page is profiled
@@ -101,7 +110,7 @@ def queries_per_request(url: str, tmp: Path, day: Day) -> dict[str, tuple[int, i
     counts = {}
     paths = pages(day)
     counted = {
-        "floor page": (paths["floor page"], False),
+        "floor page": (paths["floor page"], True),
         "floor live part, built": (paths["floor live fragment"], True),
         "floor live part, shared": (paths["floor live fragment"], False),
         "check-in search": (paths[f"check-in search ?q={SEARCH}"], False),
@@ -110,8 +119,9 @@ def queries_per_request(url: str, tmp: Path, day: Day) -> dict[str, tuple[int, i
         client = signed_in_client(app)
         for label, (path, fresh) in counted.items():
             assert client.get(path).status_code == 200, path
-            if fresh:
-                live.fragments.copies.clear()  # as the first screen to ask after a change
+            if fresh:  # as the first screen to ask after a change
+                live.fragments.copies.clear()
+                live.states.copies.clear()
             statements: list[str] = []
 
             def record(_conn, _cursor, statement, *_args, statements=statements):
@@ -141,6 +151,101 @@ def profile_floor(url: str, tmp: Path, day: Day, requests: int = 20) -> str:
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the door at scale
+
+
+DOOR_SIZES = (50, 500, 5000)
+DOOR_RUNS = 9  # requests timed per page; the median is printed
+
+
+def door_pages(day) -> dict[str, tuple[str, bool]]:
+    """Check-in and floor pages of a crowded day: label -> (path, built afresh: the screen
+    copies are dropped first, as for the first screen after a change)."""
+    floor = f"/organise/sessions/{day.session_id}/floor"
+    checkin = f"/organise/events/{day.event_id}/checkin"
+    return {
+        "check-in page": (checkin, True),
+        f"check-in search ?q={DOOR_SEARCH}": (f"{checkin}?q={DOOR_SEARCH}", True),
+        "floor page, floor worked out": (floor, True),
+        "floor page, floor shared": (floor, False),
+        "floor live part, built": (floor + "/live", True),
+        "floor live part, shared": (floor + "/live", False),
+    }
+
+
+DOOR_SEARCH = "khan"  # a surname: one person in twelve
+
+
+def door_at_scale(tmp: Path, sizes=DOOR_SIZES) -> dict:
+    """CPU (time.process_time, median of DOOR_RUNS) and SQL statements per request of the
+    check-in and floor pages on days of each size, next to the bare Flask page, all in
+    this process through test clients; seeded with bulk inserts (tests/crowded_day.py)."""
+    url = f"sqlite:///{tmp / 'door.sqlite3'}"
+    flask_command(app_env(url, tmp), "db", "upgrade")
+    with in_process(url, tmp):
+        organisers.create(*ORGANISER[:1], "Bench Organiser", ORGANISER[1])
+        days = {n: seed_crowded_day(n, ORGANISER[0]) for n in sizes}
+    bare_client = bare_app.test_client()
+    figures = {"bare Flask page": {n: (_cpu(lambda: bare_client.get("/")), 0) for n in sizes}}
+    with in_process(url, tmp) as app:
+        client = signed_in_client(app)
+        for n, day in days.items():
+            for label, (path, afresh) in door_pages(day).items():
+                figures.setdefault(label, {})[n] = _door_page(client, path, afresh)
+    return figures
+
+
+def _door_page(client, path: str, afresh: bool) -> tuple[float, int]:
+    """(median CPU seconds, SQL statements) of one page."""
+
+    def get():
+        if afresh:
+            live.fragments.copies.clear()
+            live.states.copies.clear()
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.status_code)
+
+    get()  # warm: who is signed in, templates compiled
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.split()[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        get()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return _cpu(get), len(statements)
+
+
+def _cpu(request) -> float:
+    """The median CPU time of DOOR_RUNS calls, in seconds."""
+    times = []
+    for _ in range(DOOR_RUNS):
+        started = time.process_time()
+        request()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
+def print_door(figures: dict) -> None:
+    """One line per page: CPU ms and statements at each size."""
+    sizes = list(next(iter(figures.values())))
+    print()
+    print("Check-in and floor by people booked: CPU ms per request (median), SQL statements")
+    print(f"{'page':<34}" + "".join(f"{f'{n:,} people':>18}" for n in sizes))
+    print("-" * (34 + 18 * len(sizes)))
+    for label, by_size in figures.items():
+        cells = "".join(f"{f'{ms * 1000:.1f} ms, {q:>2} q':>18}" for ms, q in by_size.values())
+        print(f"{label:<34}{cells}")
+    grows = [
+        label for label, by_size in figures.items() if len({q for _, q in by_size.values()}) > 1
+    ]
+    print("  -> statements " + (f"GROW for: {', '.join(grows)}" if grows else "do not grow"))
 
 
 # ---------------------------------------------------------------- over HTTP
@@ -192,10 +297,17 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--surgeons", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="profile the floor page anyway")
+    parser.add_argument(
+        "--door-only", action="store_true", help="only check-in and the floor at 50/500/5,000"
+    )
     args = parsed(parser)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="surgery-bench-day-") as name:
         tmp = Path(name)
+        door = door_at_scale(tmp)
+        if args.door_only:
+            print_door(door)
+            return
         url, day = make_day(tmp / "day.sqlite3", tmp, args.people, args.surgeons)
         small_people, small_surgeons = args.people // 10, args.surgeons
         small_url, small_day = make_day(tmp / "small.sqlite3", tmp, small_people, small_surgeons)
@@ -229,6 +341,7 @@ def main() -> None:
         floor_ratio = results[1].rps / bare
         profile = profile_floor(url, tmp, day) if args.profile or floor_ratio < SLOW else ""
     print_table(args, results, bare, queries, server_errors, time.monotonic() - started)
+    print_door(door)
     print(
         f"Event stream, {len(stream) and 20} changes: to the other screen's event "
         f"{stream[0]:.0f} ms (median), to its new live part {stream[1]:.0f} ms; "

@@ -26,6 +26,7 @@ from surgery import create_app
 from surgery.auth.models import Organiser
 from surgery.config import normalise_database_url
 from surgery.database import utcnow
+from surgery.day import live
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 
@@ -111,6 +112,14 @@ def close_connections_of_apps_made_in_the_test():
         made = MADE_APPS.pop()
         with made.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_screen_copies_from_another_test():
+    """The floor and check-in copies kept for screens are keyed by ids and the day's counter,
+    which come round again once a test's transaction is rolled back: start with none."""
+    live.fragments.copies.clear()
+    live.states.copies.clear()
 
 
 class DeviceClient(FlaskClient):

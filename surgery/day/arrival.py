@@ -3,6 +3,8 @@
 Services flush and raise; the caller commits once.
 """
 
+from collections import Counter
+
 import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
@@ -77,7 +79,8 @@ def queued_for_surgeon():
 
 
 def here_for(event: Event) -> dict[str, int]:
-    """How many people here need each thing (said, or by default), in one query."""
+    """How many people here need each thing (said, or by default), counted by the database
+    in one query: grouped by what they said and whether they have a surgery place."""
     surgery_place = (
         sa.select(Booking.id)
         .join(Booking.session)
@@ -89,8 +92,11 @@ def here_for(event: Event) -> dict[str, int]:
         .exists()
     )
     rows = db.session.execute(
-        sa.select(Registration.need_now, surgery_place).where(
-            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
-        )
+        sa.select(Registration.need_now, surgery_place, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.checked_in_at.is_not(None))
+        .group_by(Registration.need_now, surgery_place)
     ).all()
-    return arrival.counted(arrival.need_of(said, bool(has)) for said, has in rows)
+    counts: Counter[str] = Counter()
+    for said, has, n in rows:
+        counts[arrival.need_of(said, bool(has))] += n
+    return arrival.counted(counts.elements())

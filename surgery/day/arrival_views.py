@@ -33,12 +33,6 @@ def arrival_needs() -> dict[str, str]:
     return needs.NEEDS
 
 
-@bp.app_template_global("need_now")
-def need_now(registration: Registration) -> str:
-    """What someone needs now, said or by default (their bookings loaded)."""
-    return arrival.need_now(registration)
-
-
 @bp.post("/checkin/<int:registration_id>/need")
 def need(event_id: int, registration_id: int):
     """Change what someone who is here needs now."""

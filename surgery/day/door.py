@@ -1,6 +1,11 @@
 """The check-in list: each person with their state today (booked, waiting list, walk-in,
-cancelled), and the counts the door keeps an eye on."""
+cancelled), and the counts the door keeps an eye on.
 
+The check-in page lists one page of people (door_page): those not here yet first, by name,
+reading only the columns it shows, whatever the size of the day; the search finds anyone.
+"""
+
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -8,17 +13,35 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from surgery.bookings.models import Booking, Registration
-from surgery.domain import attendance, capacity, search_key
-from surgery.domain.capacity import WAITLISTED
-from surgery.events.models import Event, EventSession
+from surgery.domain import arrival, attendance, capacity, search_key
+from surgery.domain.capacity import CONFIRMED, WAITLISTED
+from surgery.events.models import SURGERY, Event, EventSession
 from surgery.extensions import db
+
+PAGE = 50  # people the check-in page lists; the search finds the others
+
+ACTIVE = (CONFIRMED, WAITLISTED)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A person as a check-in row shows them: the columns it reads, and what they need now."""
+
+    id: int
+    name: str
+    email: str | None
+    checked_in_at: dt.datetime | None
+    is_walk_in: bool
+    wants_follow_up: bool
+    wants_same_surgeon: bool
+    need: str  # what they need now, said or by default
 
 
 @dataclass
 class AtDoor:
     """A person on the check-in list, with where they stand today."""
 
-    registration: Registration
+    registration: Registration | Listed
     state: attendance.DoorState
 
     @property
@@ -34,6 +57,7 @@ class Counts:
     expected: int
     arrived: int
     walk_ins: int
+    listed: int = 0  # everyone on the list
 
 
 def state_of(registration: Registration, positions: dict[int, int] | None = None):
@@ -91,10 +115,115 @@ def waiting_positions(event: Event) -> dict[int, int]:
     return {b: n for queue in queues.values() for b, n in capacity.positions(queue).items()}
 
 
-def counts(people: list[AtDoor]) -> Counts:
-    """Expected (a confirmed place they booked), arrived and walk-ins, of a whole list."""
-    return Counts(
-        expected=sum(attendance.is_expected(p.state) for p in people),
-        arrived=sum(p.registration.checked_in_at is not None for p in people),
-        walk_ins=sum(p.registration.is_walk_in for p in people),
+@dataclass
+class DoorPage:
+    """One page of the check-in list: the people shown, how many the list or the search
+    has in all, and the day's counts (of everyone, whatever the search)."""
+
+    people: list[AtDoor]
+    found: int
+    counts: Counts
+
+
+def on_the_list():
+    """Who the door lists: everyone who booked (cancelled too, so they are sent to the desk)
+    or came."""
+    return sa.or_(Registration.bookings.any(), Registration.checked_in_at.is_not(None))
+
+
+def door_page(event: Event, search: str = "", size: int = PAGE) -> DoorPage:
+    """The first `size` people of the list or the search: those not here yet first, then
+    those here, each by name. Four queries, however many people booked."""
+    query = (
+        sa.select(
+            Registration.id,
+            Registration.name,
+            Registration.email,
+            Registration.checked_in_at,
+            Registration.is_walk_in,
+            Registration.wants_follow_up,
+            Registration.wants_same_surgeon,
+            Registration.need_now,
+        )
+        .where(Registration.event_id == event.id, on_the_list())
+        .order_by(
+            Registration.checked_in_at.is_not(None),
+            sa.func.lower(Registration.name),
+            Registration.id,
+        )
+        .limit(size)
     )
+    searching = bool(search_key.words(search))
+    if searching:  # how many the search finds, counted as it runs
+        query = found_by(query.add_columns(sa.func.count().over()), search)
+    rows = db.session.execute(query).all()
+    counts = day_counts(event)
+    found = (rows[0][-1] if rows else 0) if searching else counts.listed
+    places = _places(event, [row.id for row in rows])
+    people = []
+    for row in rows:
+        mine = places.get(row.id, [])
+        has_surgery = any(surgery for _, surgery in mine)
+        person = Listed(*row[:7], need=arrival.need_of(row.need_now, has_surgery))
+        state = attendance.door_state([place for place, _ in mine], row.is_walk_in)
+        people.append(AtDoor(person, state))
+    return DoorPage(people, found, counts)
+
+
+def _places(event: Event, ids: list[int]) -> dict[int, list[tuple[attendance.Place, bool]]]:
+    """registration id -> each of their bookings as the door sees it, and whether it is an
+    active place in a surgery session; waiting-list positions counted by the database."""
+    if not ids:
+        return {}
+    day = sa.select(EventSession.id).where(EventSession.event_id == event.id)
+    order = (Booking.queue_key, Booking.id)
+    queue = (
+        sa.select(
+            Booking.id,
+            sa.func.row_number()
+            .over(partition_by=Booking.session_id, order_by=order)
+            .label("position"),
+        )
+        .where(Booking.status == WAITLISTED, Booking.session_id.in_(day))
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Booking.registration_id,
+            Booking.status,
+            EventSession.title,
+            EventSession.kind,
+            queue.c.position,
+        )
+        .join(Booking.session)
+        .outerjoin(queue, queue.c.id == Booking.id)
+        .where(Booking.registration_id.in_(ids))
+        .order_by(Booking.id)
+    )
+    places: dict[int, list] = defaultdict(list)
+    for registration_id, status, title, kind, position in rows:
+        surgery = status in ACTIVE and kind == SURGERY
+        places[registration_id].append((attendance.Place(status, title, position), surgery))
+    return places
+
+
+def day_counts(event: Event) -> Counts:
+    """Expected, arrived and walk-ins of the whole list, counted by the database."""
+    listed, arrived, walk_ins = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(Registration.checked_in_at),
+            sa.func.count(sa.case((Registration.is_walk_in.is_(True), 1))),
+        ).where(Registration.event_id == event.id, on_the_list())
+    ).one()
+    day = sa.select(EventSession.id).where(EventSession.event_id == event.id)
+    expected = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Booking.registration_id)))
+        .join(Booking.registration)
+        .where(
+            Booking.session_id.in_(day),
+            Booking.status == CONFIRMED,
+            Registration.is_walk_in.is_(False),
+        )
+    )
+    return Counts(expected, arrived, walk_ins, listed)

@@ -37,7 +37,7 @@ def page(session_id: int):
     """Waiting, surgeons free or busy, pairs in progress; refreshes itself."""
     session = surgery_session_or_404(session_id)
     log.viewed(audit.VIEWED_FLOOR, session.event_id, subject=f"session {session.id}")
-    return render_template("day/floor.html", session=session, **_now(session))
+    return render_template("day/floor.html", session=session, **screens.floor_page(session, _now))
 
 
 @bp.get("/live")
@@ -53,7 +53,7 @@ def live(session_id: int):
 def _now(session: EventSession) -> dict:
     """The floor as it is now, with the wait and who is here for something else."""
     state = floor.state(session)
-    return {"floor": state, "line": waits.floor_line(state)}
+    return {"floor": state, "line": waits.floor_line(state, session.event)}
 
 
 @bp.post("/start")

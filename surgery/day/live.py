@@ -74,6 +74,7 @@ class Fragments:
 
 
 fragments = Fragments()
+states = Fragments()  # the floor's state by (session, counter, minute), as fragments are
 
 
 @bp.app_template_global("live_version")
@@ -98,14 +99,31 @@ def _shared(key: tuple, version: str, template: str, context) -> Response:
     return Response(body, headers={"ETag": etag})
 
 
+def floor_now(session, now_on_the_floor, version: str | None = None) -> dict:
+    """What is on the floor as of the day's version, worked out once per change and shared
+    by every screen on this session, the full page and its live part alike: plain data, so
+    one request's copy is safe to hand to another."""
+    version = version or _version(session.event_id)
+    return states.get(("floor", session.id, version), lambda: now_on_the_floor(session))
+
+
+def floor_page(session, now_on_the_floor) -> dict:
+    """What the full floor page shows: the shared state, and the version it is as of, from
+    which the page's screen then asks for changes."""
+    version = _version(session.event_id)
+    return {"version": version, **floor_now(session, now_on_the_floor, version)}
+
+
 def floor_fragment(session, now_on_the_floor) -> Response:
     """The floor's changing part, shared by every screen on this session; what is on the
-    floor now is built by `now_on_the_floor(session)` (the floor, the wait line)."""
+    floor now is built by `now_on_the_floor(session)` (the floor, the wait line), once per
+    version (floor_now)."""
+    version = _version(session.event_id)
     return _shared(
         ("floor", session.id),
-        _version(session.event_id),
+        version,
         "day/_floor_live.html",
-        lambda: {"session": session, **now_on_the_floor(session)},
+        lambda: {"session": session, **floor_now(session, now_on_the_floor, version)},
     )
 
 
@@ -126,16 +144,15 @@ def checkin_fragment(event_id: int):
 
 
 def at_the_door(event: Event, search: str) -> dict:
-    """What check-in shows for this search: the people, who was helped on a day before,
-    and the day's counts (of everyone, whatever the search)."""
-    everyone = door.door_list(event)
-    people = door.door_list(event, search) if search_key.words(search) else everyone
-    registrations = [p.registration for p in people]
+    """What check-in shows for this search: a page of people (door.door_page), who of them
+    was helped on a day before, and the day's counts (of everyone, whatever the search)."""
+    page = door.door_page(event, search)
     return {
         "event": event,
-        "people": people,
-        "helped_before": last_time.helped_before(event.id, registrations),
-        "counts": door.counts(everyone),
+        "people": page.people,
+        "found": page.found,
+        "helped_before": last_time.helped_before(event.id, [p.registration for p in page.people]),
+        "counts": page.counts,
         "search": search,
     }
 

@@ -20,7 +20,10 @@ class HelpRecord(db.Model):
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("event_session.id", ondelete="CASCADE"), index=True
     )
-    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("booking.id", ondelete="CASCADE"))
+    # indexed: the floor asks, for each person here, whether their pairing is over
+    booking_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("booking.id", ondelete="CASCADE"), index=True
+    )
     surgeon_id: Mapped[int] = mapped_column(sa.ForeignKey("surgeon.id", ondelete="CASCADE"))
     topics: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

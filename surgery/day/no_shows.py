@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from surgery.audit import log
 from surgery.bookings import services as bookings
-from surgery.bookings.models import Booking
+from surgery.bookings.models import Booking, Registration
 from surgery.database import utcnow
 from surgery.domain import audit, no_shows
 from surgery.domain.asking import Person, WhatHappens
@@ -72,14 +72,52 @@ def _offer(session: EventSession, rows: list[Booking], now: dt.datetime) -> Offe
     )
 
 
-def offers(event: Event, now: dt.datetime | None = None) -> list[Offer]:
+@dataclass
+class Offered:
+    """What the check-in page says of one session's offer: how many are not here and how
+    many waiting are, counted, not loaded."""
+
+    session: EventSession
+    absent: int
+    waiting_here: int
+    opens_at: dt.datetime
+    refusal: str | None
+
+
+def offers(event: Event, now: dt.datetime | None = None) -> list[Offered]:
     """Sessions of the day, not over, where someone waiting is here and someone booked is
-    not: the check-in page offers to give their places away (from the grace period's end)."""
+    not: the check-in page offers to give their places away (from the grace period's end).
+    One GROUP BY query, however many people booked."""
     now = now or utcnow()
     sessions = [s for s in event.sessions if s.needs_booking and now < s.ends_at]
-    rows = _bookings(sessions) if sessions else []
-    found = [_offer(s, rows, now) for s in sessions]
-    return [o for o in found if o.absent and o.waiting_here]
+    if not sessions:
+        return []
+    here = Registration.checked_in_at.is_not(None)
+    absent = sa.and_(Booking.status == CONFIRMED, ~here)
+    waiting_here = sa.and_(Booking.status == WAITLISTED, here)
+    counted = db.session.execute(
+        sa.select(
+            Booking.session_id,
+            sa.func.count(sa.case((absent, 1))),
+            sa.func.count(sa.case((waiting_here, 1))),
+        )
+        .join(Booking.registration)
+        .where(Booking.session_id.in_([s.id for s in sessions]))
+        .group_by(Booking.session_id)
+    )
+    found = {session_id: (lost, got) for session_id, lost, got in counted}
+    event_rules = (event.grace_minutes, now, event.status)
+    return [
+        Offered(
+            session=s,
+            absent=found[s.id][0],
+            waiting_here=found[s.id][1],
+            opens_at=no_shows.opens_at(s.starts_at, event.grace_minutes),
+            refusal=no_shows.refusal(s.starts_at, s.ends_at, *event_rules),
+        )
+        for s in sessions
+        if found.get(s.id, (0, 0))[0] and found[s.id][1]
+    ]
 
 
 def offer_for(session: EventSession, now: dt.datetime | None = None, fresh=False) -> Offer:

@@ -51,13 +51,12 @@ def suggest(
     queue: Sequence[floor.Waiting],
     present: Sequence[Surgeon],
     helping: dict[int, HelpRecord],
-    records: Sequence[HelpRecord],
+    average: float | None,
     own: dict[int, floor_pairs.Wanted],
     now: dt.datetime,
 ) -> dict[int, int]:
-    """Free surgeon id -> booking id to see next, own surgeons first (see floor_pairs)."""
-    lengths = [floor.minutes_between(r.started_at, r.ended_at) for r in records if r.ended_at]
-    average = floor_pairs.average_minutes(lengths)
+    """Free surgeon id -> booking id to see next, own surgeons first (see floor_pairs);
+    average: the day's finished pairings so far, in whole minutes (None before the first)."""
     soon = set()
     for surgeon in present:
         record = helping.get(surgeon.id)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
 from surgery.day import arrival, floor, services
+from surgery.day.durations import seconds_between
 from surgery.day.models import HelpRecord
 from surgery.domain import wait
 from surgery.domain.arrival import DESK, SPACE
@@ -25,10 +26,23 @@ class FloorLine:
     space: int
 
 
-def pairing_minutes(event_id: int) -> list[float]:
-    """How long each of the day's pairings that ran to their end took, in minutes."""
-    rows = db.session.execute(
-        sa.select(HelpRecord.started_at, HelpRecord.ended_at)
+@dataclass(frozen=True)
+class Finished:
+    """The day's pairings that ran to their end: how many, and their average in minutes
+    (the default until one has)."""
+
+    count: int
+    average: float
+
+
+def finished_pairings(event_id: int) -> Finished:
+    """How many of the day's pairings ran to their end and how long they took on average,
+    summed by the database."""
+    count, seconds = db.session.execute(
+        sa.select(
+            sa.func.count(HelpRecord.id),
+            sa.func.sum(seconds_between(HelpRecord.started_at, HelpRecord.ended_at)),
+        )
         .join(HelpRecord.booking)
         .join(Booking.session)
         .where(
@@ -36,8 +50,8 @@ def pairing_minutes(event_id: int) -> list[float]:
             HelpRecord.ended_at.is_not(None),
             HelpRecord.back_in_queue.is_(False),
         )
-    ).all()
-    return [(ended - started).total_seconds() / 60 for started, ended in rows]
+    ).one()
+    return Finished(count, wait.average_of((seconds or 0) / 60, count))
 
 
 def _surgeons(state: floor.FloorState) -> list[wait.SurgeonHere]:
@@ -50,26 +64,31 @@ def _surgeons(state: floor.FloorState) -> list[wait.SurgeonHere]:
     ]
 
 
-def for_newcomer(state: floor.FloorState, durations: list[float]) -> str:
+def for_newcomer(state: floor.FloorState, finished: Finished) -> str:
     """The wait for someone joining the queue now, behind everyone waiting."""
-    return wait.estimate(len(state.waiting), _surgeons(state), durations)
+    return _in_words(len(state.waiting), state, finished)
 
 
-def for_booking(state: floor.FloorState, booking_id: int, durations: list[float]) -> str:
+def for_booking(state: floor.FloorState, booking_id: int, finished: Finished) -> str:
     """The wait for someone in the queue, behind those ahead of them."""
     ids = [b.id for b in state.waiting]
     ahead = ids.index(booking_id) if booking_id in ids else len(ids)
-    return wait.estimate(ahead, _surgeons(state), durations)
+    return _in_words(ahead, state, finished)
 
 
-def floor_line(state: floor.FloorState) -> FloorLine:
+def _in_words(ahead: int, state: floor.FloorState, finished: Finished) -> str:
+    """The wait behind `ahead` people, in words."""
+    return wait.in_words(wait.minutes_to_wait(ahead, _surgeons(state), finished.average))
+
+
+def floor_line(state: floor.FloorState, event: Event) -> FloorLine:
     """The floor's line: the wait for a newcomer, and who is here for something else."""
-    durations = pairing_minutes(state.session.event_id)
-    here = arrival.here_for(state.session.event)
+    finished = finished_pairings(state.event_id)
+    here = arrival.here_for(event)
     return FloorLine(
-        wait=for_newcomer(state, durations),
-        average=math.ceil(wait.average_minutes(durations)),
-        finished=len(durations),
+        wait=for_newcomer(state, finished),
+        average=math.ceil(finished.average),
+        finished=finished.count,
         desk=here[DESK],
         space=here[SPACE],
     )
@@ -81,10 +100,10 @@ def at_kiosk(event: Event, booking_id: int | None = None) -> str | None:
     if session is None:
         return None
     state = floor.state(session)
-    durations = pairing_minutes(event.id)
+    finished = finished_pairings(event.id)
     if booking_id is not None:
-        return for_booking(state, booking_id, durations)
-    return for_newcomer(state, durations)
+        return for_booking(state, booking_id, finished)
+    return for_newcomer(state, finished)
 
 
 def kiosk_welcome(event: Event, registration: Registration, name: str) -> str:

@@ -28,9 +28,13 @@ class SurgeonHere:
 
 def average_minutes(durations: Sequence[float]) -> float:
     """The average length of today's finished pairings, or the default when none has."""
-    if not durations:
-        return DEFAULT_PAIRING_MINUTES
-    return sum(durations) / len(durations)
+    return average_of(sum(durations), len(durations))
+
+
+def average_of(total_minutes: float, count: int) -> float:
+    """The average of `count` finished pairings lasting `total_minutes` in all, or the
+    default when none has finished."""
+    return total_minutes / count if count else DEFAULT_PAIRING_MINUTES
 
 
 def minutes_to_wait(ahead: int, surgeons: Sequence[SurgeonHere], average: float) -> float | None:

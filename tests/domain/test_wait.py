@@ -5,6 +5,7 @@ from surgery.domain.wait import (
     NO_SURGEONS,
     SurgeonHere,
     average_minutes,
+    average_of,
     estimate,
     in_words,
     minutes_to_wait,
@@ -35,6 +36,8 @@ def test_the_default_average_is_used_until_a_pairing_has_finished():
 
 def test_the_days_average_so_far_is_used_once_pairings_have_finished():
     assert average_minutes([10, 20, 30]) == 20
+    assert average_of(60, 3) == 20  # from a total the database summed
+    assert average_of(0, 0) == DEFAULT_PAIRING_MINUTES
     assert estimate(1, [FREE], [12, 14]) == "about 15 minutes"  # 13 rounded up
 
 
