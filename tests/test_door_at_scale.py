@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from surgery.bookings.models import Registration
-from surgery.day import floor as floor_module
+from surgery.day import floor_state as floor_module
 from surgery.day import live
 from surgery.day.models import HelpRecord
 from surgery.extensions import db

@@ -16,7 +16,7 @@ from surgery.auth.models import Organiser
 from surgery.bookings.models import Registration
 from surgery.database import utcnow
 from surgery.day import changes, live
-from surgery.day import floor as floor_module
+from surgery.day import floor_state as floor_module
 from surgery.day import services as day_services
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from surgery.audit import log
 from surgery.auth.access import organiser_required
 from surgery.confirm import ask_first
-from surgery.day import floor, previews, waits
+from surgery.day import floor, floor_state, previews, waits
 from surgery.day import live as screens
 from surgery.domain import audit
 from surgery.events.models import EventSession
@@ -52,7 +52,7 @@ def live(session_id: int):
 
 def _now(session: EventSession) -> dict:
     """The floor as it is now, with the wait and who is here for something else."""
-    state = floor.state(session)
+    state = floor_state.state(session)
     return {"floor": state, "line": waits.floor_line(state, session.event)}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from surgery.bookings.models import Booking, Registration
-from surgery.day import arrival, floor, services
+from surgery.day import arrival, floor_state, services
 from surgery.day.durations import seconds_between
 from surgery.day.models import HelpRecord
 from surgery.domain import wait
@@ -54,7 +54,7 @@ def finished_pairings(event_id: int) -> Finished:
     return Finished(count, wait.average_of((seconds or 0) / 60, count))
 
 
-def _surgeons(state: floor.FloorState) -> list[wait.SurgeonHere]:
+def _surgeons(state: floor_state.FloorState) -> list[wait.SurgeonHere]:
     """The surgeons here, each with how long their pairing has run (one at a time)."""
     return [
         wait.SurgeonHere(
@@ -64,24 +64,24 @@ def _surgeons(state: floor.FloorState) -> list[wait.SurgeonHere]:
     ]
 
 
-def for_newcomer(state: floor.FloorState, finished: Finished) -> str:
+def for_newcomer(state: floor_state.FloorState, finished: Finished) -> str:
     """The wait for someone joining the queue now, behind everyone waiting."""
     return _in_words(len(state.waiting), state, finished)
 
 
-def for_booking(state: floor.FloorState, booking_id: int, finished: Finished) -> str:
+def for_booking(state: floor_state.FloorState, booking_id: int, finished: Finished) -> str:
     """The wait for someone in the queue, behind those ahead of them."""
     ids = [b.id for b in state.waiting]
     ahead = ids.index(booking_id) if booking_id in ids else len(ids)
     return _in_words(ahead, state, finished)
 
 
-def _in_words(ahead: int, state: floor.FloorState, finished: Finished) -> str:
+def _in_words(ahead: int, state: floor_state.FloorState, finished: Finished) -> str:
     """The wait behind `ahead` people, in words."""
     return wait.in_words(wait.minutes_to_wait(ahead, _surgeons(state), finished.average))
 
 
-def floor_line(state: floor.FloorState, event: Event) -> FloorLine:
+def floor_line(state: floor_state.FloorState, event: Event) -> FloorLine:
     """The floor's line: the wait for a newcomer, and who is here for something else."""
     finished = finished_pairings(state.event_id)
     here = arrival.here_for(event)
@@ -99,7 +99,7 @@ def at_kiosk(event: Event, booking_id: int | None = None) -> str | None:
     session = services.surgery_now(event)
     if session is None:
         return None
-    state = floor.state(session)
+    state = floor_state.state(session)
     finished = finished_pairings(event.id)
     if booking_id is not None:
         return for_booking(state, booking_id, finished)
