@@ -1,7 +1,7 @@
 """an index on each pairing's booking, for the floor's queue on a crowded day
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0027
 Create Date: 2026-11-30 04:00:00
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0028"
-down_revision = "0025"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

@@ -124,7 +124,8 @@ class Booking(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "session_id"),
-        sa.Index("ix_booking_session_status", "session_id", "status"),
+        # a session's booked or waiting list in order: counts, and the organiser's list
+        sa.Index("ix_booking_session_status_queue", "session_id", "status", "queue_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

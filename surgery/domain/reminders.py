@@ -5,6 +5,7 @@ Pure rules: plain times in, plain answers out (UTC throughout).
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 
 DEFAULT_DAYS_BEFORE = 2
 LONGEST_DAYS_BEFORE = 14  # the round looks this far ahead, and the form allows no more
@@ -56,7 +57,12 @@ def reminder_state(sent: bool, answer: str | None) -> str:
 
 def answer_counts(states: list[str]) -> str:
     """'12 still coming, 2 released, 9 not answered' for a day's reminders that went."""
-    counts = Counter(states)
+    return counted_answers(Counter(states))
+
+
+def counted_answers(counts: Mapping[str, int]) -> str:
+    """The same line from how many reminders are in each state (as reminder_state says it)."""
+    counts = Counter(counts)
     not_answered = counts["sent, no answer"]
     return (
         f"{counts['still coming']} still coming, {counts['released their place']} released, "

@@ -95,6 +95,8 @@ class EventSession(db.Model):
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    # a day's sessions in order, as its people are listed
+    __table_args__ = (sa.Index("ix_event_session_event_starts", "event_id", "starts_at"),)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 

@@ -1,6 +1,5 @@
 """Organisers' changes to events and sessions, and what they see of bookings."""
 
-from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -264,7 +263,8 @@ class SessionView:
 
 
 def event_overview(event: Event) -> list[SessionView]:
-    """Bookings of every session of an event, loaded in one query."""
+    """Bookings of every session of an event, loaded in one query, for the bookings
+    spreadsheet (the event page reads a page of people at a time: organise/people.py)."""
     rows = db.session.scalars(
         sa.select(Booking)
         .join(Booking.session)
@@ -280,26 +280,6 @@ def event_overview(event: Event) -> list[SessionView]:
         view = views[booking.session_id]
         (view.confirmed if booking.status == CONFIRMED else view.waiting).append(booking)
     return list(views.values())
-
-
-def role_tag_mix(event: Event) -> list[tuple[str, int]]:
-    """How many people with active bookings chose each role tag, most first."""
-    registrations = _active_registrations(event)
-    counts = Counter(tag.name for r in registrations for tag in r.role_tags)
-    return counts.most_common()
-
-
-def _active_registrations(event: Event) -> list[Registration]:
-    """Registrations with at least one confirmed or waiting booking."""
-    active = sa.select(Booking.registration_id).where(Booking.status.in_([CONFIRMED, WAITLISTED]))
-    return list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(Registration.event_id == event.id, Registration.id.in_(active))
-            .options(selectinload(Registration.role_tags), selectinload(Registration.topics))
-            .order_by(Registration.id)
-        )
-    )
 
 
 def booking_of_event(event: Event, booking_id: int) -> Booking | None:

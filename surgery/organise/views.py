@@ -12,18 +12,23 @@ from surgery.database import utcnow
 from surgery.domain import asking, audit
 from surgery.domain.errors import DomainError
 from surgery.domain.lifecycle import CANCEL, CANCELLED, PUBLISH
+from surgery.domain.search_key import MAX_LENGTH
 from surgery.domain.session_changes import ChangeRefused, StaleForm
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
 from surgery.learned import services as learned
-from surgery.organise import messages, services
+from surgery.organise import messages, people, services
 from surgery.organise.dashboard import days as all_days
 from surgery.organise.forms import EventForm, SessionForm
 from surgery.reminders.overview import answers as reminder_answers
+from surgery.routing import form_id
 from surgery.subscriptions import services as subscriptions
 from surgery.web import press
 
 bp = Blueprint("organise", __name__, url_prefix="/organise")
+
+# what the people list on an event page is narrowed by, kept by its rows' buttons
+LIST_ARGS = ("page", "q", "session")
 
 
 @bp.before_request
@@ -35,7 +40,7 @@ def require_login():
 # URL table
 # GET       /organise/                                      dashboard
 # GET,POST  /organise/events/new                            new_event
-# GET       /organise/events/<id>                           event
+# GET       /organise/events/<id>[?page=&q=&session=]       event
 # GET,POST  /organise/events/<id>/edit                      edit_event
 # POST      /organise/events/<id>/status                    change_status (publish may ask)
 # GET,POST  /organise/events/<id>/cancel                    cancel_event (asks first)
@@ -72,19 +77,42 @@ def new_event():
 
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
-    """One event: its sessions, who is booked, who is waiting, and the mix of people."""
+    """One event: its sessions and their counts, the mix of people, and who is booked or
+    waiting a page at a time (?page=, narrowed by ?q= name or email and ?session=)."""
     event = _event_or_404(event_id)
     log.viewed(audit.VIEWED_BOOKINGS, event.id)
+    search = request.args.get("q", "")[:MAX_LENGTH]  # no name is longer
+    session_id = form_id(request.args.get("session", ""))
+    if session_id not in {s.id for s in event.sessions}:
+        session_id = None
+    listed = people.people_page(event.id, request.args.get("page"), search, session_id)
+    booked = [row.booking_id for row in listed.rows if not row.waiting]
+    searched = {"q": search, "session": session_id}
+    searched = {key: value for key, value in searched.items() if value}
     return render_template(
         "organise/event.html",
         event=event,
-        sessions=services.event_overview(event),
-        mix=services.role_tag_mix(event),
-        reminders=reminder_answers(event.id),
+        counts=people.session_counts(event.id),
+        listed=listed,
+        searched=searched,
+        kept={**searched, **({"page": listed.page.number} if listed.page.has_previous else {})},
+        mix=people.role_tag_mix(event.id),
+        reminders=reminder_answers(event.id, booked),
         announces=subscriptions.to_announce(event),
         learned=learned.overview(event),
         day_messages=messages.sent_on(event.id),
     )
+
+
+def kept_on_list() -> dict[str, str]:
+    """The page, search and session of the people list a request came from, so a row's
+    button leads back to the same page."""
+    return {key: value for key in LIST_ARGS if (value := request.args.get(key, ""))}
+
+
+def back_to_list(event_id: int) -> str:
+    """The event page as the list was when a row's button was pressed."""
+    return url_for("organise.event", event_id=event_id, **kept_on_list())
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -265,18 +293,18 @@ def cancel_booking(event_id: int, booking_id: int):
     """Cancel someone's booking, after asking once; the first on the waiting list takes the
     place."""
     booking = _booking_or_404(event_id, booking_id)
-    back = url_for(".event", event_id=event_id)
+    back = back_to_list(event_id)
     if asking := ask_first(lambda: previews.cancelling_booking(booking), back):
         return asking
     promoted = web.run(lambda: _booking_changed(booking, bookings.cancel, "cancelled"))
     if web.refused(promoted):
-        return redirect(url_for(".event", event_id=event_id), code=303)
+        return redirect(back, code=303)
     names = ", ".join(b.registration.name for b in promoted)
     flash(
         f"Booking cancelled.{' Moved up from the waiting list: ' + names if names else ''}",
         "success",
     )
-    return redirect(url_for(".event", event_id=event_id), code=303)
+    return redirect(back, code=303)
 
 
 @bp.post("/events/<int:event_id>/bookings/<int:booking_id>/move-up")
@@ -287,7 +315,7 @@ def move_up(event_id: int, booking_id: int):
         lambda: _booking_changed(booking, bookings.move_up, "moved up the waiting list"),
         f"{booking.registration.name} moved up the waiting list.",
     )
-    return redirect(url_for(".event", event_id=event_id), code=303)
+    return redirect(back_to_list(event_id), code=303)
 
 
 def _booking_changed(booking, change, done: str):

@@ -12,6 +12,7 @@ from surgery.bookings.views import registration_or_404
 from surgery.confirm import ask_first
 from surgery.domain import audit, erasing
 from surgery.extensions import db
+from surgery.organise.views import back_to_list
 from surgery.personal import previews, records, services
 from surgery.surgeons.models import Surgeon
 from surgery.surgeons.views import surgeon_or_404
@@ -133,7 +134,7 @@ def deleted():
 def erase_attendee(event_id: int, registration_id: int):
     """An organiser erases one attendee, after saying what goes and who is told."""
     registration = _of_event(Registration, registration_id, event_id)
-    back = url_for("organise.event", event_id=event_id)
+    back = back_to_list(event_id)  # the page of the list the button was on
     if asking := ask_first(lambda: previews.erasing_attendee(registration), back):
         return asking
     name = registration.name

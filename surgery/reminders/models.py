@@ -27,6 +27,9 @@ class Reminder(db.Model):
     answer: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+    # a day's answers counted for its organiser's page without reading every reminder
+    __table_args__ = (sa.Index("ix_reminder_event_answer", "event_id", "answer", "booking_id"),)
+
 
 class FollowUp(db.Model):
     """The follow-up asked of one person, once; its link is rebuilt from the seed with the

@@ -12,10 +12,9 @@ from surgery.reminders.models import FollowUp, FollowUpAnswer, Reminder
 
 @dataclass
 class Answers:
-    """Each booking's reminder in a few words, and the day's counts in a line."""
+    """The reminders of the bookings on a page in a few words, and the day's counts in a line."""
 
     by_booking: dict[int, str] = field(default_factory=dict)
-    released: int = 0
     summary: str = ""
     # who gave their place up from a reminder, by session (their bookings are cancelled)
     gave_up: dict[int, list[str]] = field(default_factory=dict)
@@ -25,18 +24,23 @@ class Answers:
         return self.by_booking.get(booking_id, rules.reminder_state(False, None))
 
 
-def answers(event_id: int) -> Answers:
-    """The reminders of a day's bookings, read in one query."""
-    query = sa.select(Reminder.booking_id, Reminder.answer).where(
-        Reminder.event_id == event_id, Reminder.booking_id.is_not(None)
-    )
+def answers(event_id: int, booking_ids: list[int]) -> Answers:
+    """The day's reminders counted by answer, and the reminders of the given bookings (those
+    on the page), in a query each."""
     found = Answers()
-    for booking_id, answer in db.session.execute(query):
+    of_day = (Reminder.event_id == event_id, Reminder.booking_id.is_not(None))
+    counted = sa.select(Reminder.answer, sa.func.count()).where(*of_day).group_by(Reminder.answer)
+    counts: dict[str, int] = {}
+    for answer, count in db.session.execute(counted):
+        state = rules.reminder_state(True, answer)
+        counts[state] = counts.get(state, 0) + count
+    if counts:
+        found.summary = rules.counted_answers(counts)
+    shown = sa.select(Reminder.booking_id, Reminder.answer).where(
+        *of_day, Reminder.booking_id.in_(booking_ids)
+    )
+    for booking_id, answer in db.session.execute(shown):
         found.by_booking[booking_id] = rules.reminder_state(True, answer)
-    states = list(found.by_booking.values())
-    found.released = states.count(rules.reminder_state(True, rules.RELEASED))
-    if states:
-        found.summary = rules.answer_counts(states)
     gave_up = (
         sa.select(Booking.session_id, Registration.name)
         .join(Reminder, Reminder.booking_id == Booking.id)

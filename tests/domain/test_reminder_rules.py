@@ -67,3 +67,11 @@ def test_a_token_made_for_one_purpose_is_not_the_token_of_another():
     assert coming != purpose_token("secret", rules.RELEASE, "seed:1")
     assert coming != purpose_token("secret", rules.COMING, "seed:2")
     assert coming != purpose_token("other secret", rules.COMING, "seed:1")
+
+
+def test_the_days_counts_from_counted_states_read_as_from_a_list():
+    counts = {"still coming": 12, "released their place": 2, "sent, no answer": 9}
+
+    assert rules.counted_answers(counts) == "12 still coming, 2 released, 9 not answered"
+    unanswered = rules.counted_answers({"sent, no answer": 3})
+    assert unanswered == "0 still coming, 0 released, 3 not answered"
