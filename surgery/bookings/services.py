@@ -101,7 +101,8 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
             seed = new_form_key()
             token = manage_token(secret, seed)
         email = req.email.strip().lower()
-        registration = Registration(event=event, name=req.name.strip(), email=email)
+        # bookings=[]: known empty, so adding the first reads nothing back
+        registration = Registration(event=event, name=req.name.strip(), email=email, bookings=[])
         registration.token_seed, registration.token_hash = seed, hash_token(token)
         apply_about(registration, req.about)
         registration.wants_follow_up = req.follow_up
@@ -171,7 +172,7 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     """Give the registration a place or a queue position in a session; return the booking,
     the change the domain allowed, and the placement."""
     db.session.flush()
-    confirmed, waiting = _counts(session.id)
+    confirmed, waiting, last_key = _standing(session.id)
     placement = capacity.place_new_booking(session.capacity or 0, confirmed, waiting)
     status = booking.status if booking is not None else None
     full = placement.status == WAITLISTED
@@ -182,8 +183,18 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     else:
         booking.ical_sequence += 1  # booked again after a cancellation: a newer invite
     booking.status = change.status
-    booking.queue_key = next_queue_key(session.id)
+    booking.queue_key = last_key + 1
     return booking, change, placement
+
+
+def _standing(session_id: int) -> tuple[int, int, int]:
+    """Confirmed and waiting bookings in a session, and its last queue key, in one query."""
+    query = sa.select(
+        sa.func.count().filter(Booking.status == CONFIRMED),
+        sa.func.count().filter(Booking.status == WAITLISTED),
+        sa.func.coalesce(sa.func.max(Booking.queue_key), 0),
+    ).where(Booking.session_id == session_id)
+    return tuple(db.session.execute(query).one())
 
 
 def _counts(session_id: int) -> tuple[int, int]:

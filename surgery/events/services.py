@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from surgery.database import lock_row, utcnow
 from surgery.domain.times import local_to_utc
@@ -103,6 +104,7 @@ def lock_day(event_id: int) -> Event | None:
     if event is None:
         return None
     query = sa.select(EventSession).where(EventSession.event_id == event_id)
-    db.session.scalars(query.execution_options(populate_existing=True)).all()
-    db.session.expire(event, ["sessions"])  # and sessions added meanwhile
+    query = query.order_by(EventSession.starts_at).execution_options(populate_existing=True)
+    # the day's sessions as they are now, sessions added meanwhile included, read once
+    set_committed_value(event, "sessions", list(db.session.scalars(query)))
     return event
