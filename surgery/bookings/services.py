@@ -91,13 +91,13 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     sessions = _bookable_sessions(event, req.session_ids)
     seed = req.form_key
     token = manage_token(secret, seed)
-    registration = registration_by_email(event.id, req.email)
-    if registration is not None and registration.token_hash != hash_token(token):
+    registration, form_used = _already_known(event.id, req.email, hash_token(token))
+    if registration is not None and registration is not form_used:
         notices.notify_link(registration)
         return BookingOutcome(None, None)
     is_new = registration is None
     if is_new:
-        if by_token(Registration, token):  # the same form sent again with another email
+        if form_used is not None:  # the same form sent again with another email
             seed = new_form_key()
             token = manage_token(secret, seed)
         email = req.email.strip().lower()
@@ -110,6 +110,21 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     added, already = _book_into(registration, sessions)
     not_kept = req.about.unconsented() if is_new else Unconsented()
     return BookingOutcome(registration, token, added, already, not_kept)
+
+
+def _already_known(event_id: int, email: str, token_hash: str):
+    """(the registration this email has for the day, the one this form made), in one query
+    (it runs under the day's lock); either may be None."""
+    email = email.strip().lower()
+    query = sa.select(Registration).where(
+        sa.or_(
+            sa.and_(Registration.event_id == event_id, Registration.email == email),
+            Registration.token_hash == token_hash,
+        )
+    )
+    found = db.session.scalars(query).all()
+    by_email = next((r for r in found if r.event_id == event_id and r.email == email), None)
+    return by_email, next((r for r in found if r.token_hash == token_hash), None)
 
 
 def registration_by_email(event_id: int, email: str) -> Registration | None:
