@@ -52,21 +52,19 @@ def day_cards(
     columns = (Event.id, Event.title, Event.venue_name, Event.city, Event.timezone, Event.status)
     days = db.session.execute(day_query(columns, filters, timezone, upcoming).limit(limit)).all()
     sessions = _sessions(day.id for day in days)
-    words = _Words()
+    now = utcnow()
     cards = []
     for day in days:
         rows = sessions.get(day.id, [])
         cancelled = day.status == CANCELLED
-        first = words.day(rows[0].starts_at, day.timezone) if rows else TO_BE_ANNOUNCED
+        first = rows[0].starts_at if rows else None
         lines = [
-            SessionLine(
-                row.title, words.times(row, day.timezone), _places(row, cancelled, words.now)
-            )
+            SessionLine(row.title, _times(row, day.timezone), _places(row, cancelled, now))
             for row in rows
         ]
-        cards.append(
-            DayCard(f"{link}{day.id}", day.title, first, day.venue_name, day.city, cancelled, lines)
-        )
+        when = format_day(utc_to_local(first, day.timezone)) if first else TO_BE_ANNOUNCED
+        link_to = f"{link}{day.id}"
+        cards.append(DayCard(link_to, day.title, when, day.venue_name, day.city, cancelled, lines))
     return cards
 
 
@@ -115,26 +113,7 @@ def _places(row, day_cancelled: bool, now: dt.datetime) -> str:
     return bookable.offer(capacity, row.confirmed, row.waiting, phase).words
 
 
-class _Words:
-    """Dates and times in words at a day's place, each worked out once per list: most days
-    of a list share their sessions' times."""
-
-    def __init__(self) -> None:
-        self.now = utcnow()
-        self.clocks: dict[tuple, str] = {}
-
-    def day(self, moment: dt.datetime, timezone: str) -> str:
-        """'Saturday 6 March 2027' at the day's place."""
-        return format_day(utc_to_local(moment, timezone))
-
-    def times(self, row, timezone: str) -> str:
-        """'10am to 1pm' at the day's place."""
-        key = (row.starts_at, row.ends_at, timezone)
-        said = self.clocks.get(key)
-        if said is None:
-            starts, ends = (
-                utc_to_local(row.starts_at, timezone),
-                utc_to_local(row.ends_at, timezone),
-            )
-            said = self.clocks[key] = f"{format_clock(starts)} to {format_clock(ends)}"
-        return said
+def _times(row, timezone: str) -> str:
+    """'10am to 1pm' at the day's place."""
+    starts, ends = utc_to_local(row.starts_at, timezone), utc_to_local(row.ends_at, timezone)
+    return f"{format_clock(starts)} to {format_clock(ends)}"
