@@ -46,8 +46,17 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every benchmark in bench/, one after another, each printing its figures (about 15 minutes);
+# bare_app.py is the baseline they serve and live_round.py a part of day.py. All of them run;
+# the target ends by naming any that missed its target or failed.
+BENCHMARKS := $(filter-out bench/bare_app.py bench/live_round.py,$(sort $(wildcard bench/*.py)))
+
 bench: $(VENV)/.test-installed
-	$(BIN)/python bench/web.py
+	@missed=""; for script in $(BENCHMARKS); do \
+		echo; echo "== $$script"; \
+		$(BIN)/python $$script || missed="$$missed $$script"; \
+	done; \
+	if [ -n "$$missed" ]; then echo; echo "Missed a target or failed:$$missed"; exit 1; fi
 
 # Threaded workers under load for minutes on SQLite and PostgreSQL; fails if a worker dies.
 soak: $(VENV)/.test-installed

@@ -3,8 +3,18 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surgery import collector, config, database, errors, headers, limits, request_guard, templating
-from surgery.extensions import csrf, db, login_manager, migrate
+from surgery import (
+    collector,
+    config,
+    database,
+    errors,
+    headers,
+    limits,
+    migrations,
+    request_guard,
+    templating,
+)
+from surgery.extensions import csrf, db, login_manager
 from surgery.extensions import mail as mail_extension
 from surgery.mail import sender
 from surgery.page_cache import PageCache
@@ -45,7 +55,7 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
     db.init_app(app)
     database.init_engine(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    migrations.register(app)  # Flask-Migrate itself is loaded when first used
     mail_extension.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -15,6 +15,7 @@ from surgery.extensions import db
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 _relaxed = contextvars.ContextVar("relaxed_durability", default=False)
 _writing = contextvars.ContextVar("writing_while_reading", default=False)
+_reading_first = contextvars.ContextVar("reading_before_the_change", default=False)
 
 
 def utcnow() -> dt.datetime:
@@ -77,6 +78,29 @@ def writing():
         _writing.reset(token)
 
 
+@contextlib.contextmanager
+def reading_first():
+    """A POST whose reads (the page's rows, the form) come before its change and need no lock.
+
+    On SQLite any other transaction of a POST begins with the write lock (BEGIN IMMEDIATE),
+    so a booking held every other booking up while it read the day, the vocabularies and its
+    form. Inside, transactions begin without it, and `web.run` ends the reading one before the
+    change begins its own, with the lock, which it then holds only for the change itself.
+    """
+    token = _reading_first.set(True)
+    try:
+        yield
+    finally:
+        _reading_first.reset(token)
+
+
+def end_reading() -> None:
+    """Inside reading_first: end the transaction that only read; what begins next writes."""
+    if _reading_first.get():
+        _reading_first.set(False)
+        db.session.rollback()
+
+
 def init_engine(app) -> None:
     """Set up SQLite so writers queue instead of failing with 'database is locked'."""
     with app.app_context():
@@ -121,7 +145,7 @@ def reads_only() -> bool:
     """
     if not has_request_context():
         return False
-    return request.method in READ_ONLY_METHODS
+    return request.method in READ_ONLY_METHODS or _reading_first.get()
 
 
 def by_token(model, token: str):

@@ -23,9 +23,18 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["exit_url"] = EXIT_URL
 
 
-def format_day(moment: dt.datetime) -> str:
+# English names whatever the machine's locale, and without strftime, which is slow on
+# timezone-aware times (the front page writes one per day listed)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_day(moment: dt.date) -> str:
     """'Saturday 6 March 2027'."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+    return f"{WEEKDAYS[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def format_clock(moment: dt.datetime) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from flask import flash
 from sqlalchemy.orm.exc import StaleDataError
 
+from surgery.database import end_reading
 from surgery.domain.errors import DomainError, NotFound
 from surgery.domain.session_changes import StaleForm
 from surgery.extensions import db
@@ -37,8 +38,11 @@ def run(change: Callable[[], Any], refusal: list | Callable | None = None) -> An
     If the rules refuse it, or the row it saves changed since it was read (its version moved
     on), everything is rolled back, the reason goes to `refusal` (a form field's error list,
     or a function taking the error; a flashed message without one) and REFUSED is returned.
-    NotFound is not a refusal: it goes up to the view (or the app's 404 page).
+    NotFound is not a refusal: it goes up to the view (or the app's 404 page). Inside
+    database.reading_first, what the view read is let go first: the change begins a
+    transaction of its own.
     """
+    end_reading()
     try:
         result = change()
         db.session.commit()

@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from surgery.database import utcnow
 from surgery.events.models import CANCELLED, DRAFT, OPEN_SPACE, SURGERY, WORKSHOP
+from surgery.extensions import db
 from tests.conftest import book
 
 WORKSHOP_DAY = [
@@ -128,3 +130,32 @@ def test_unknown_event_is_not_found_with_a_plain_message(client, db_session):
 def test_an_id_larger_than_any_row_is_not_found_rather_than_a_crash(client):
     for url in ("/events/99999999999999999999", "/events/2147483648/book"):
         assert client.get(url).status_code == 404
+
+
+def front_page_statements(client) -> tuple[int, str]:
+    """(SQL statements, page) of one front-page request; BEGIN and COMMIT not counted."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.split()[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get("/").text
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements), page
+
+
+def test_front_page_reads_fifty_days_in_the_statements_of_five(client, make_event):
+    for n in range(5):
+        make_event(title=f"Day {n}", days_ahead=n + 1, sessions=WORKSHOP_DAY)
+    book(client, make_event(title="Booked day", days_ahead=9))
+    five, page = front_page_statements(client)
+    assert "6 surgery days" in page and "9 places left" in page and "No booking needed" in page
+    for n in range(5, 49):
+        make_event(title=f"Day {n}", days_ahead=n + 10, sessions=WORKSHOP_DAY)
+    fifty, page = front_page_statements(client)
+    assert "50 surgery days" in page and "Day 48" in page and "9 places left" in page
+    assert fifty == five

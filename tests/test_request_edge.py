@@ -10,6 +10,7 @@ from flask import get_flashed_messages, redirect
 from flask_migrate import upgrade
 
 from surgery import web
+from surgery.database import reading_first
 from surgery.domain.errors import DomainError, NotFound
 from surgery.extensions import db
 from surgery.vocabulary.models import Topic
@@ -66,6 +67,13 @@ def edge(live_database):
         web.run(lambda: refuse("Edge missing", NotFound("No such booking.")))
         return "not reached"
 
+    @app.post("/t/read-first")
+    def read_first():
+        with reading_first():  # as the booking form: read the page's rows, then change
+            seen = len(db.session.scalars(sa.select(Topic)).all())
+            topic = web.run(lambda: add_topic("Edge read first"))
+        return f"read {seen}, kept {topic.name}"
+
     with app.app_context():
         upgrade()
     yield app
@@ -109,3 +117,23 @@ def test_something_not_found_is_the_404_page_and_nothing_is_kept(edge):
     assert answer.status_code == 404
     assert "Page not found" in answer.text
     assert "Edge missing" not in topics(edge)
+
+
+def test_a_post_that_reads_first_takes_the_write_lock_only_for_its_change(edge):
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement.split()[0] + (" IMMEDIATE" * ("IMMEDIATE" in statement)))
+
+    with edge.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        answer = edge.test_client().post("/t/read-first").text
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert answer.startswith("read ") and answer.endswith("kept Edge read first")
+    assert "Edge read first" in topics(edge)
+    if engine.dialect.name == "sqlite":  # PostgreSQL begins its transactions unseen
+        assert statements[:2] == ["BEGIN", "SELECT"]  # the reads hold no write lock
+        assert statements[2:4] == ["BEGIN IMMEDIATE", "INSERT"]  # the change takes it

@@ -91,17 +91,18 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     sessions = _bookable_sessions(event, req.session_ids)
     seed = req.form_key
     token = manage_token(secret, seed)
-    registration = registration_by_email(event.id, req.email)
-    if registration is not None and registration.token_hash != hash_token(token):
+    registration, form_used = _already_known(event.id, req.email, hash_token(token))
+    if registration is not None and registration is not form_used:
         notices.notify_link(registration)
         return BookingOutcome(None, None)
     is_new = registration is None
     if is_new:
-        if by_token(Registration, token):  # the same form sent again with another email
+        if form_used is not None:  # the same form sent again with another email
             seed = new_form_key()
             token = manage_token(secret, seed)
         email = req.email.strip().lower()
-        registration = Registration(event=event, name=req.name.strip(), email=email)
+        # bookings=[]: known empty, so adding the first reads nothing back
+        registration = Registration(event=event, name=req.name.strip(), email=email, bookings=[])
         registration.token_seed, registration.token_hash = seed, hash_token(token)
         apply_about(registration, req.about)
         registration.wants_follow_up = req.follow_up
@@ -109,6 +110,21 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     added, already = _book_into(registration, sessions)
     not_kept = req.about.unconsented() if is_new else Unconsented()
     return BookingOutcome(registration, token, added, already, not_kept)
+
+
+def _already_known(event_id: int, email: str, token_hash: str):
+    """(the registration this email has for the day, the one this form made), in one query
+    (it runs under the day's lock); either may be None."""
+    email = email.strip().lower()
+    query = sa.select(Registration).where(
+        sa.or_(
+            sa.and_(Registration.event_id == event_id, Registration.email == email),
+            Registration.token_hash == token_hash,
+        )
+    )
+    found = db.session.scalars(query).all()
+    by_email = next((r for r in found if r.event_id == event_id and r.email == email), None)
+    return by_email, next((r for r in found if r.token_hash == token_hash), None)
 
 
 def registration_by_email(event_id: int, email: str) -> Registration | None:
@@ -171,7 +187,7 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     """Give the registration a place or a queue position in a session; return the booking,
     the change the domain allowed, and the placement."""
     db.session.flush()
-    confirmed, waiting = _counts(session.id)
+    confirmed, waiting, last_key = _standing(session.id)
     placement = capacity.place_new_booking(session.capacity or 0, confirmed, waiting)
     status = booking.status if booking is not None else None
     full = placement.status == WAITLISTED
@@ -182,8 +198,18 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     else:
         booking.ical_sequence += 1  # booked again after a cancellation: a newer invite
     booking.status = change.status
-    booking.queue_key = next_queue_key(session.id)
+    booking.queue_key = last_key + 1
     return booking, change, placement
+
+
+def _standing(session_id: int) -> tuple[int, int, int]:
+    """Confirmed and waiting bookings in a session, and its last queue key, in one query."""
+    query = sa.select(
+        sa.func.count().filter(Booking.status == CONFIRMED),
+        sa.func.count().filter(Booking.status == WAITLISTED),
+        sa.func.coalesce(sa.func.max(Booking.queue_key), 0),
+    ).where(Booking.session_id == session_id)
+    return tuple(db.session.execute(query).one())
 
 
 def _counts(session_id: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from surgery import limits, web
 from surgery.bookings import previews, services, state
 from surgery.bookings.forms import AboutYouForm, AddSessionsForm, BookingForm
 from surgery.confirm import ask_first
+from surgery.database import reading_first
 from surgery.domain.answers import not_kept
 from surgery.domain.booking_state import said_after_adding
 from surgery.domain.capacity import CONFIRMED
@@ -39,6 +40,12 @@ bp = Blueprint("bookings", __name__)
 @limits.public_form
 def book(event_id: int):
     """The booking form; one submit books every chosen session."""
+    with reading_first():  # on SQLite, a burst of bookings waits for each other's change only
+        return _booking_page(event_id)
+
+
+def _booking_page(event_id: int):
+    """The booking form, or the booking it sent."""
     event = published_event(event_id)
     if event is None or not event.is_published:
         abort(404)
@@ -63,7 +70,7 @@ def book(event_id: int):
     if form.validate_on_submit():
         asked = _request_from(form)
         outcome = web.run(
-            lambda: services.book(event.id, asked, current_app.secret_key), form.sessions.errors
+            lambda: services.book(event_id, asked, current_app.secret_key), form.sessions.errors
         )
         if not web.refused(outcome):
             return _after_booking(event, outcome)

@@ -9,6 +9,7 @@ before the commit, after the day's lock, so it holds the counter's row only for 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.util import identity_key
 
 from surgery.bookings.models import Booking, Registration
 from surgery.day.models import HelpRecord
@@ -82,8 +83,15 @@ def _bump(session: Session) -> None:
     if not pending:
         return
     events = set(pending["event"])
-    if pending["session"]:
-        query = sa.select(EventSession.event_id).where(EventSession.id.in_(pending["session"]))
+    unknown = set()
+    for session_id in pending["session"]:  # most are loaded already (a booking's session)
+        loaded = session.identity_map.get(identity_key(EventSession, session_id))
+        if loaded is not None and "event_id" in loaded.__dict__:
+            events.add(loaded.event_id)
+        else:
+            unknown.add(session_id)
+    if unknown:
+        query = sa.select(EventSession.event_id).where(EventSession.id.in_(unknown))
         events.update(session.execute(query).scalars())
     connection = session.connection()
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert

@@ -14,15 +14,13 @@ help three people has three slots), so the result is optimal for the scoring, no
 
 The solver is scipy's sparse LAPJV (min_weight_full_bipartite_matching) on costs
 BASE - value, which are all positive, as the sparse solver treats zero as no edge.
+numpy and scipy are imported when a session is first solved, not with this module: they
+are about 45 MB of every worker's memory, and only the matching page needs them.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 TOPIC_VALUE = 100
 LIVED_EXPERIENCE_VALUE = 60
@@ -198,6 +196,10 @@ def _solve(attendees, slots, candidates) -> dict[int, int]:
     """
     if not attendees or not slots:
         return {}
+    import numpy as np  # here, not at the top: see the docstring
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     index: dict[int, int] = {}
     slot_surgeon = np.array([index.setdefault(sid, len(index)) for sid, _ in slots])
     by_surgeon = np.argsort(slot_surgeon, kind="stable")  # columns, each surgeon's together

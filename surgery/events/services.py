@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from surgery.database import lock_row, utcnow
 from surgery.domain.times import local_to_utc
@@ -33,7 +34,13 @@ def past_events(filters: Filters, timezone: str, limit: int = 100) -> list[Event
 
 def _events(filters: Filters, timezone: str, upcoming: bool, limit: int | None = None):
     """One query for the events, one for their sessions, whatever their number."""
-    now = utcnow()
+    query = day_query((Event,), filters, timezone, upcoming).options(selectinload(Event.sessions))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def day_query(columns, filters: Filters, timezone: str, upcoming: bool):
+    """Select these columns of the days to list: upcoming (published, a session still to
+    come) soonest first, or over (published or cancelled) most recent first."""
     span = (
         sa.select(
             EventSession.event_id,
@@ -43,15 +50,15 @@ def _events(filters: Filters, timezone: str, upcoming: bool, limit: int | None =
         .group_by(EventSession.event_id)
         .subquery()
     )
-    query = sa.select(Event).join(span, span.c.event_id == Event.id)
+    query = sa.select(*columns).join(span, span.c.event_id == Event.id)
+    now = utcnow()
     if upcoming:
         query = query.where(Event.status == PUBLISHED, span.c.last_end >= now)
         query = query.order_by(span.c.first_start, Event.id)
     else:
         query = query.where(Event.status != DRAFT, span.c.last_end < now)
         query = query.order_by(span.c.first_start.desc(), Event.id)
-    query = _filtered(query, filters, timezone).options(selectinload(Event.sessions))
-    return list(db.session.scalars(query.limit(limit)))
+    return _filtered(query, filters, timezone)
 
 
 def _filtered(query, filters: Filters, timezone: str):
@@ -97,6 +104,7 @@ def lock_day(event_id: int) -> Event | None:
     if event is None:
         return None
     query = sa.select(EventSession).where(EventSession.event_id == event_id)
-    db.session.scalars(query.execution_options(populate_existing=True)).all()
-    db.session.expire(event, ["sessions"])  # and sessions added meanwhile
+    query = query.order_by(EventSession.starts_at).execution_options(populate_existing=True)
+    # the day's sessions as they are now, sessions added meanwhile included, read once
+    set_committed_value(event, "sessions", list(db.session.scalars(query)))
     return event

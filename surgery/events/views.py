@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from surgery.bookings import state
 from surgery.bookings.state import places_by_session
 from surgery.domain.calendar_links import map_link
-from surgery.events import services
+from surgery.events import listing, services
 from surgery.events.models import SESSION_KINDS, SURGERY, EventSession
 from surgery.extensions import db
 from surgery.feeds import adding
@@ -20,26 +20,27 @@ bp = Blueprint("events", __name__)
 @bp.get("/")
 def upcoming():
     """Surgery days still to come, filtered by kind, place and day."""
-    return _listing(services.upcoming_events, "Upcoming surgery days", past=False)
+    return _listing("Upcoming surgery days", past=False)
 
 
 @bp.get("/past")
 def past():
     """Surgery days that are over."""
-    return _listing(services.past_events, "Past surgery days", past=True)
+    return _listing("Past surgery days", past=True)
 
 
-def _listing(find, heading: str, past: bool):
-    """Render a filtered list of events."""
+def _listing(heading: str, past: bool):
+    """Render a filtered list of events (the past page: the latest hundred)."""
     filters, problems = _filters_from(request.args)
-    events = find(filters, current_app.config["DEFAULT_TIMEZONE"])
-    sessions = [s for event in events for s in event.sessions]
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    # one address built for all: url_for for each of fifty days was a tenth of the page
+    link = url_for("events.detail", event_id=0).removesuffix("0")
+    days = listing.day_cards(filters, zone, not past, link, limit=100 if past else None)
     return render_template(
         "events/list.html",
         heading=heading,
         past=past,
-        events=events,
-        places=places_by_session(sessions),
+        days=days,
         filters=filters,
         problems=problems,
         kinds=SESSION_KINDS,

@@ -2,14 +2,13 @@
 
 Drawn with Pillow on the server and kept in a small in-memory cache keyed by the day's id and
 version, so an edit to the day draws a new one and a crawler's repeated visits cost nothing.
+Pillow is imported when a card is first drawn, not with the app: most workers never draw one.
 """
 
 import io
 import textwrap
 from collections import OrderedDict
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
 
 SIZE = (1200, 630)
 BRAND, BRAND_DARK, PAPER, FOCUS = "#1d4f91", "#123566", "#ffffff", "#ffbf47"
@@ -32,6 +31,8 @@ def cached_png(key: tuple, title: str, when: str, place: str, site: str) -> byte
 
 def draw_png(title: str, when: str, place: str, site: str) -> bytes:
     """Draw the card: site name on a band, the title large, then when and where."""
+    from PIL import Image, ImageDraw
+
     picture = Image.new("RGB", SIZE, BRAND)
     pen = ImageDraw.Draw(picture)
     pen.rectangle((0, 0, SIZE[0], 90), fill=BRAND_DARK)
@@ -69,6 +70,8 @@ def _wrapped(text: str, font, width: int) -> list[str]:
 
 def _font(size: int, bold: bool = False):
     """DejaVu Sans when the system has it, else Pillow's own scalable font."""
+    from PIL import ImageFont
+
     path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
     if path.exists():
         return ImageFont.truetype(str(path), size)

@@ -44,14 +44,16 @@ def page_card() -> dict | None:
 
 def event_card(event: Event) -> dict:
     """A day's card: its title, date and place, and its share image."""
-    _title, when, place = picture_lines(event)
+    lines = picture_lines(event)  # the first session's date, worked out once for the card
+    _title, when, place = lines
     summary = " · ".join(p for p in (when, place) if p)
     description = f"{summary}. {event.description}".strip() if event.description else summary
     return {
         "title": event.title,
         "description": _shorten(description or current_app.config["SITE_NAME"]),
         "url": public_url("events.detail", event_id=event.id),
-        "image": public_url("sharing.image", event_id=event.id, v=image_version(event)),
+        "image": public_url("sharing.image", event_id=event.id, v=image_version(event, lines)),
+        "when": when,
         "image_alt": f"{event.title}: {summary}",
         "type": "article",
     }
@@ -72,10 +74,11 @@ def picture_lines(event: Event) -> tuple[str, str, str]:
     return event.title, when, place
 
 
-def image_version(event: Event) -> str:
-    """A short fingerprint of what the picture shows: it changes when the day's title, date
-    or place does, so an edit gives a new picture at a new address."""
-    drawn = "|".join((*picture_lines(event), current_app.config["SITE_NAME"]))
+def image_version(event: Event, lines: tuple[str, str, str] | None = None) -> str:
+    """A short fingerprint of what the picture shows (its lines, when worked out already): it
+    changes when the day's title, date or place does, so an edit gives a new picture at a new
+    address."""
+    drawn = "|".join((*(lines or picture_lines(event)), current_app.config["SITE_NAME"]))
     return hashlib.sha256(drawn.encode()).hexdigest()[:12]
 
 

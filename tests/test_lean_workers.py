@@ -1,0 +1,23 @@
+"""A web worker loads only what serving pages needs: numpy and scipy wait for matching,
+Pillow for a share image, alembic for a migration, segno for a QR code."""
+
+import json
+import subprocess
+import sys
+
+from tests.live_server import ROOT, server_env
+
+HEAVY = ("numpy", "scipy", "PIL", "alembic", "segno")
+LOADED = (
+    "import json, sys; from surgery import create_app; create_app(); "
+    f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+)
+
+
+def test_creating_the_app_loads_none_of_what_only_some_requests_need(tmp_path):
+    env = server_env(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
