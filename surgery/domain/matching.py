@@ -12,10 +12,11 @@ help three people has three slots), so the result is optimal for the scoring, no
 - locked pairs are kept and use their surgeon's first slots;
 - each attendee may also stay unpaired, so a solution always exists.
 
-The solver is scipy's sparse LAPJV (min_weight_full_bipartite_matching) on costs
-BASE - value, which are all positive, as the sparse solver treats zero as no edge.
-numpy and scipy are imported when a session is first solved, not with this module: they
-are about 45 MB of every worker's memory, and only the matching page needs them.
+People who asked for exactly the same things are interchangeable, so they are solved as
+one kind; of them, those earlier in the list (the booking queue) are paired first. The
+solving, with numpy and scipy, is in matching_solver, imported when a session is first
+solved and not with this module: they are about 45 MB of every worker's memory, and only
+the matching page needs them.
 """
 
 from collections import defaultdict
@@ -132,24 +133,23 @@ def match(
     """The best pairs for a session; locked (attendee_id, surgeon_id) pairs stay as they are.
 
     A lock whose attendee or surgeon is not passed in is ignored (that surgeon is not
-    available); an attendee locked more than once keeps their first lock.
+    available); an attendee locked more than once keeps their first lock. Of attendees who
+    asked for exactly the same things, those earlier in the list are paired first.
     """
     by_id = {s.id: s for s in surgeons}
     result, used = _keep_locked(attendees, by_id, locked)
     locked_ids = {p.attendee_id for p in result.pairs}
     free = [a for a in attendees if a.id not in locked_ids]
-    slots = _slots(surgeons, used)
-    candidates = _candidates(free, surgeons)
-    chosen = _solve(free, slots, candidates)
+    chosen, helpable = _solve(free, surgeons, used)
     for attendee in free:
         surgeon_id = chosen.get(attendee.id)
         if surgeon_id is None:
-            reason = _why_unpaired(attendee, bool(surgeons), bool(candidates[attendee.id]))
+            reason = _why_unpaired(attendee, bool(surgeons), helpable[attendee.id])
             result.unpaired.append(Unpaired(attendee.id, reason))
             continue
-        value = candidates[attendee.id][surgeon_id]
-        reasons = fit_reasons(attendee, by_id[surgeon_id])
-        result.pairs.append(Pair(attendee.id, surgeon_id, value, reasons))
+        surgeon = by_id[surgeon_id]
+        value = fit_value(attendee, surgeon)
+        result.pairs.append(Pair(attendee.id, surgeon_id, value, fit_reasons(attendee, surgeon)))
     result.total = total_value(result.pairs, used)
     return result
 
@@ -166,85 +166,35 @@ def _keep_locked(attendees, surgeons_by_id, locked) -> tuple[Result, dict[int, i
     return result, used
 
 
-def _slots(surgeons: Sequence[Surgeon], used: dict[int, int]) -> list[tuple[int, int]]:
-    """(surgeon id, slot number) for every place a surgeon still has."""
-    return [(s.id, k) for s in surgeons for k in range(used.get(s.id, 0), s.capacity)]
+def _kind(attendee: Attendee) -> tuple:
+    """Everything fit_value() reads of an attendee: people alike in it are interchangeable."""
+    return (
+        attendee.topics,
+        attendee.wants_lived_experience,
+        attendee.languages,
+        attendee.same_surgeon,
+    )
 
 
-def _candidates(attendees, surgeons) -> dict[int, dict[int, int]]:
-    """For each attendee, the surgeons who can help and the fit value (via a topic index)."""
-    by_topic: dict[str, list[Surgeon]] = defaultdict(list)
-    for surgeon in surgeons:
-        for topic in surgeon.topics:
-            by_topic[topic].append(surgeon)
-    found: dict[int, dict[int, int]] = {}
+def _solve(attendees, surgeons, used) -> tuple[dict[int, int], dict[int, bool]]:
+    """attendee id -> surgeon id for those paired, and attendee id -> can anyone help them."""
+    if not attendees or not surgeons:
+        return {}, {a.id: False for a in attendees}
+    from surgery.domain import matching_solver  # here, not at the top: see its docstring
+
+    alike: dict[tuple, list[Attendee]] = {}
     for attendee in attendees:
-        if attendee.topics:
-            pool = {s.id: s for t in attendee.topics for s in by_topic.get(t, ())}
-        else:
-            pool = {s.id: s for s in surgeons}
-        found[attendee.id] = {sid: fit_value(attendee, s) for sid, s in pool.items()}
-    return found
-
-
-def _solve(attendees, slots, candidates) -> dict[int, int]:
-    """Solve the assignment; return attendee id -> surgeon id for those paired.
-
-    Rows are attendees; columns are the surgeons' free slots, then one "unpaired" column per
-    attendee. Each (attendee, surgeon) candidate is spread over that surgeon's slots with
-    numpy rather than edge by edge in Python.
-    """
-    if not attendees or not slots:
-        return {}
-    import numpy as np  # here, not at the top: see the docstring
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
-    index: dict[int, int] = {}
-    slot_surgeon = np.array([index.setdefault(sid, len(index)) for sid, _ in slots])
-    by_surgeon = np.argsort(slot_surgeon, kind="stable")  # columns, each surgeon's together
-    slot_count = np.bincount(slot_surgeon, minlength=len(index))
-    first = np.cumsum(slot_count) - slot_count  # where each surgeon starts in by_surgeon
-    penalty = np.array([slot_penalty(k) for _, k in slots], dtype=np.int64)
-
-    rows, surgeon_of, values = [], [], []
-    for row, attendee in enumerate(attendees):
-        for surgeon_id, value in candidates[attendee.id].items():
-            if surgeon_id in index:
-                rows.append(row)
-                surgeon_of.append(index[surgeon_id])
-                values.append(value)
-    top = PAIR_VALUE + max(
-        (v for options in candidates.values() for v in options.values()), default=0
+        alike.setdefault(_kind(attendee), []).append(attendee)
+    people = list(alike.values())
+    taken = [used.get(s.id, 0) for s in surgeons]
+    chosen, helpable = matching_solver.solve(
+        [group[0] for group in people], [len(group) for group in people], surgeons, taken
     )
-    base = top + 1  # every cost positive: the sparse solver reads a zero as "no edge"
-
-    # one edge per (candidate, free slot of its surgeon), in slot order within each candidate
-    surgeon_of = np.array(surgeon_of, dtype=np.int64)
-    repeat = slot_count[surgeon_of]
-    edge_rows = np.repeat(np.array(rows, dtype=np.int64), repeat)
-    edge_values = np.repeat(np.array(values, dtype=np.int64), repeat)
-    group_start = np.repeat(np.cumsum(repeat) - repeat, repeat)
-    edge_columns = by_surgeon[
-        np.repeat(first[surgeon_of], repeat) + np.arange(len(edge_rows)) - group_start
-    ]
-    edge_costs = base - (PAIR_VALUE + edge_values - penalty[edge_columns])
-
-    n, dummy = len(attendees), len(slots)
-    graph = csr_matrix(
-        (
-            np.concatenate((edge_costs, np.full(n, base))).astype(np.float64),
-            (
-                np.concatenate((edge_rows, np.arange(n))),
-                np.concatenate((edge_columns, dummy + np.arange(n))),  # staying unpaired
-            ),
-        ),
-        shape=(n, dummy + n),
-    )
-    _, assigned = min_weight_full_bipartite_matching(graph)
-    return {
-        attendees[row].id: slots[column][0] for row, column in enumerate(assigned) if column < dummy
-    }
+    paired, can_help = {}, {}
+    for group, surgeon_ids, anyone in zip(people, chosen, helpable, strict=True):
+        paired.update(zip((a.id for a in group), surgeon_ids, strict=False))
+        can_help.update((a.id, anyone) for a in group)
+    return paired, can_help
 
 
 def total_value(pairs: Iterable[Pair], used_by_locks: dict[int, int]) -> int:

@@ -6,6 +6,7 @@ nothing with match() but the scoring (fit, slot_penalty, PAIR_VALUE): a brute-fo
 over every assignment for tiny sessions, and networkx's min-cost flow for bigger ones.
 """
 
+import random
 from collections import Counter
 
 import networkx as nx
@@ -376,3 +377,98 @@ def test_the_two_independent_methods_agree_with_each_other():
         expected = brute_force_optimum(attendees, surgeons, locked)
         assert expected == min_cost_flow_optimum(attendees, surgeons, locked)
         assert match(attendees, surgeons, locked).total == expected
+
+
+# --- many people asking for the same things -------------------------------------------------
+
+
+def assignment_optimum(attendees, surgeons, locked):
+    """The same objective by scipy's dense Hungarian method, one column per free place."""
+    from scipy.optimize import linear_sum_assignment
+
+    locks = effective_locks(attendees, surgeons, locked)
+    used = Counter(locks.values())
+    free = [a for a in attendees if a.id not in locks]
+    places = [(s, k) for s in surgeons for k in range(used[s.id], s.capacity)]
+    if not free or not places:
+        return 0
+    gains = [[0] * (len(places) + len(free)) for _ in free]  # the last columns: unpaired
+    for row, a in enumerate(free):
+        for column, (s, k) in enumerate(places):
+            f = fit(a, s)
+            gains[row][column] = None if f is None else PAIR_VALUE + f[0] - slot_penalty(k)
+    cost = [[float("inf") if g is None else -g for g in row] for row in gains]
+    rows, columns = linear_sum_assignment(cost)
+    return -int(sum(cost[r][c] for r, c in zip(rows, columns, strict=True)))
+
+
+def crowd(seed):
+    """A seeded session where dozens of people share a handful of requests."""
+    rng = random.Random(seed)
+    topics = TOPICS[:3]
+
+    def some(options, most):
+        return frozenset(rng.sample(options, rng.randint(0, most)))
+
+    surgeons = [
+        Surgeon(i, some(topics, 2), rng.randint(0, 5), rng.random() < 0.4, some(LANGUAGES, 1))
+        for i in range(1, rng.randint(2, 7) + 1)
+    ]
+    kinds = [
+        (some(topics + ["Newsletters"], 2), rng.random() < 0.4, some(LANGUAGES, 2))
+        for _ in range(rng.randint(1, 5))
+    ]
+    attendees = []
+    for id in range(100, 100 + rng.randint(10, 60)):
+        wanted, lived, languages = rng.choice(kinds)
+        again = rng.choice([None, None, None, rng.randint(1, 8)])
+        attendees.append(Attendee(id, wanted, lived, languages, again))
+    locked = [(rng.choice(attendees).id, rng.randint(1, 8)) for _ in range(rng.randint(0, 4))]
+    return attendees, surgeons, locked
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_people_asking_alike_reach_the_optimum_of_independent_solvers(seed):
+    attendees, surgeons, locked = crowd(seed)
+    result = match(attendees, surgeons, locked)
+    check_valid(result, attendees, surgeons, locked)
+    assert result.total == assignment_optimum(attendees, surgeons, locked)
+    assert result.total == min_cost_flow_optimum(attendees, surgeons, locked)
+    assert match(attendees, surgeons, locked) == result  # the same pairs every time
+
+
+def test_of_people_asking_alike_those_earlier_in_the_list_are_paired_first():
+    surgeons = [surgeon(1, "Facebook", capacity=2), surgeon(2, "Facebook", lived=True)]
+    attendees = [attendee(i, "Facebook") for i in (15, 11, 14, 10, 13)]
+    result = match(attendees, surgeons, locked=[(14, 2)])
+    assert paired(result) == {14: 2, 15: 1, 11: 1}
+    assert reasons_why_unpaired(result) == {10: ALL_FULL, 13: ALL_FULL}
+    assert [u.attendee_id for u in result.unpaired] == [10, 13]  # in the order given
+
+
+def test_a_crowd_larger_than_every_place_fills_each_place_once():
+    surgeons = [surgeon(1, "Facebook", capacity=3), surgeon(2, "Facebook", "Blogging", lived=True)]
+    attendees = [attendee(i, "Facebook") for i in range(100, 400)]
+    attendees.append(attendee(99, "Blogging", lived=True))
+    result = match(attendees, surgeons)
+    assert Counter(paired(result).values()) == {1: 3, 2: 1}
+    assert paired(result)[99] == 2  # the better fit for surgeon 2's one place
+    assert len(result.unpaired) == 297
+    assert result.total == assignment_optimum(attendees, surgeons, [])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fit_values_worked_out_together_are_fit_value_for_each_pair(seed):
+    from surgery.domain.matching_solver import fit_values
+
+    attendees, surgeons, _ = crowd(seed)
+    attendees.append(Attendee(1, frozenset({"Knitting"}), True, frozenset({"BSL"})))
+    rows, columns, values = fit_values(attendees, surgeons)
+    found = {(int(r), int(c)): int(v) for r, c, v in zip(rows, columns, values, strict=True)}
+    expected = {
+        (r, c): f[0]
+        for r, a in enumerate(attendees)
+        for c, s in enumerate(surgeons)
+        if (f := fit(a, s)) is not None
+    }
+    assert found == expected
