@@ -46,7 +46,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Every benchmark in bench/, one after another, each printing its figures (about 15 minutes);
+# Every benchmark in bench/, one after another, each printing its figures (about 18 minutes);
 # bare_app.py is the baseline they serve and live_round.py a part of day.py. All of them run;
 # the target ends by naming any that missed its target or failed.
 BENCHMARKS := $(filter-out bench/bare_app.py bench/live_round.py,$(sort $(wildcard bench/*.py)))

@@ -3,7 +3,9 @@
 The examples pin down the rules one by one. The properties check, on many random sessions,
 that every result is valid and that its total is the optimum found by methods that share
 nothing with match() but the scoring (fit, slot_penalty, PAIR_VALUE): a brute-force search
-over every assignment for tiny sessions, and networkx's min-cost flow for bigger ones.
+over every assignment for tiny sessions, networkx's min-cost flow for bigger ones, and
+scipy's dense Hungarian method on crowds of people asking for the same things (whom match()
+solves as one kind each).
 """
 
 import random
