@@ -92,7 +92,7 @@ def fit_values(kinds: Sequence[Attendee], surgeons: Sequence[Surgeon]):
         anything,
         1,
     ).T
-    shared = kind_features @ surgeon_features
+    shared = (kind_features @ surgeon_features).tocsr()
     rows = np.repeat(np.arange(len(kinds)), np.diff(shared.indptr))
     columns, counts = shared.indices.astype(np.int64), shared.data
     same_topics, same_languages = counts // scale, counts % scale
