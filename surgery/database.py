@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.types import TypeDecorator
 
+from surgery import sqlite_writers
 from surgery.domain.tokens import hash_token
 from surgery.extensions import db
 
@@ -115,6 +116,12 @@ def init_engine(app) -> None:
     if engine.dialect.name != "sqlite":
         return
     timeout = app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]
+    queued = sqlite_writers.queues(engine.url.database or "")
+    if queued:
+
+        @sa.event.listens_for(engine, "do_connect")
+        def queue_its_writers(_dialect, _record, _args, params):
+            params["factory"] = sqlite_writers.QueuedConnection
 
     @sa.event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, _record):
@@ -133,8 +140,18 @@ def init_engine(app) -> None:
         if connection.info.get("synchronous") != synchronous:  # set outside a transaction
             connection.exec_driver_sql(f"PRAGMA synchronous = {synchronous}")
             connection.info["synchronous"] = synchronous
-        only_reads = reads_only() and not _writing.get()
-        connection.exec_driver_sql("BEGIN" if only_reads else "BEGIN IMMEDIATE")
+        if reads_only() and not _writing.get():
+            connection.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if queued:  # the next writer in line, so it starts the moment the last one ends
+            dbapi_connection.take_turn(timeout)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if queued:
+                dbapi_connection.give_turn_back()
+            raise
 
 
 def reads_only() -> bool:
