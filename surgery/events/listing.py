@@ -58,21 +58,20 @@ def day_cards(
     days = db.session.execute(query, {"now": now}).all()
     sessions = _sessions(day.id for day in days)
     cards = []
-    for day in days:
-        rows = sessions.get(day.id, [])
-        cancelled = day.status == CANCELLED
-        first = rows[0].starts_at if rows else None
+    for day_id, title, venue_name, city, zone, status in days:
+        rows = sessions.get(day_id, [])
+        cancelled = status == CANCELLED
         lines = [
             SessionLine(
-                row.title,
-                _times(row.starts_at, row.ends_at, day.timezone),
-                _places(row, cancelled, now),
+                session_title,
+                _times(starts_at, ends_at, zone),
+                _places(kind, capacity, confirmed, waiting, starts_at, ends_at, cancelled, now),
             )
-            for row in rows
+            for kind, session_title, starts_at, ends_at, capacity, confirmed, waiting in rows
         ]
-        when = _day(first, day.timezone) if first else TO_BE_ANNOUNCED
-        link_to = f"{link}{day.id}"
-        cards.append(DayCard(link_to, day.title, when, day.venue_name, day.city, cancelled, lines))
+        when = _day(rows[0][2], zone) if rows else TO_BE_ANNOUNCED
+        link_to = f"{link}{day_id}"
+        cards.append(DayCard(link_to, title, when, venue_name, city, cancelled, lines))
     return cards
 
 
@@ -119,26 +118,23 @@ def _sessions_query():
 SESSIONS = _sessions_query()
 
 
-def _sessions(day_ids) -> dict[int, list]:
-    """The sessions of these days, soonest first, each with its bookings counted; by day."""
+def _sessions(day_ids) -> dict[int, list[list]]:
+    """The sessions of these days, soonest first, each with its bookings counted, by day:
+    [kind, title, starts_at, ends_at, capacity, confirmed, waiting], plain lists."""
     day_ids = list(day_ids)
     if not day_ids:
         return {}
-    by_day: dict[int, list] = {}
-    for row in db.session.execute(SESSIONS, {"day_ids": day_ids}):
-        by_day.setdefault(row.event_id, []).append(row)
+    by_day: dict[int, list[list]] = {}
+    for day_id, *session in db.session.execute(SESSIONS, {"day_ids": day_ids}):
+        by_day.setdefault(day_id, []).append(session)
     return by_day
 
 
-def _places(row, day_cancelled: bool, now: dt.datetime) -> str:
+def _places(kind, capacity, confirmed, waiting, starts_at, ends_at, day_cancelled, now) -> str:
     """The words for a session's places now (as bookings.state.Places says them)."""
-    needs_booking = row.kind != OPEN_SPACE and row.capacity is not None
-    if day_cancelled:
-        phase = bookable.DAY_CANCELLED
-    else:
-        phase = bookable.phase(row.starts_at, row.ends_at, now)
-    capacity = row.capacity if needs_booking else None
-    return _offer_words(capacity, row.confirmed, row.waiting, phase)
+    phase = bookable.DAY_CANCELLED if day_cancelled else bookable.phase(starts_at, ends_at, now)
+    needs_booking = kind != OPEN_SPACE and capacity is not None
+    return _offer_words(capacity if needs_booking else None, confirmed, waiting, phase)
 
 
 # The words below depend only on their arguments, and the same days are listed request
