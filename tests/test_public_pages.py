@@ -132,8 +132,9 @@ def test_an_id_larger_than_any_row_is_not_found_rather_than_a_crash(client):
         assert client.get(url).status_code == 404
 
 
-def front_page_statements(client) -> tuple[int, str]:
-    """(SQL statements, page) of one front-page request; BEGIN and COMMIT not counted."""
+def front_page_statements(client, url: str = "/") -> tuple[int, str]:
+    """(SQL statements, page) of one request for a page (the front page unless told);
+    BEGIN and COMMIT not counted."""
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -142,7 +143,7 @@ def front_page_statements(client) -> tuple[int, str]:
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
-        page = client.get("/").text
+        page = client.get(url).text
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
     return len(statements), page
@@ -159,3 +160,38 @@ def test_front_page_reads_fifty_days_in_the_statements_of_five(client, make_even
     fifty, page = front_page_statements(client)
     assert "50 surgery days" in page and "Day 48" in page and "9 places left" in page
     assert fifty == five
+
+
+def test_front_page_words_follow_bookings_and_moved_sessions(client, make_event):
+    # the words for times and places are worked out once per process and kept: a new
+    # booking or a moved session must still show on the very next visit
+    event = make_event(title="Changing day", sessions=WORKSHOP_DAY)
+    first = client.get("/").text
+    assert "10am to 12pm: Blogging for beginners" in first and "15 places left" in first
+    book(client, event)
+    assert "14 places left" in client.get("/").text
+    workshop = event.sessions[0]
+    workshop.starts_at += dt.timedelta(minutes=30)
+    workshop.ends_at += dt.timedelta(minutes=30)
+    db.session.commit()
+    moved = client.get("/").text
+    assert "10:30am to 12:30pm: Blogging for beginners" in moved and "14 places left" in moved
+
+
+def test_day_page_reads_the_day_with_its_sessions_in_one_statement(client, make_event):
+    event = make_event(title="Workshop day", sessions=WORKSHOP_DAY)
+    book(client, event)
+    url = f"/events/{event.id}"
+    db.session.expunge_all()  # as a fresh request finds it: nothing loaded yet
+    statements, page = front_page_statements(client, url)
+    assert "Workshop day" in page and "14 places left" in page and "No booking needed" in page
+    assert statements == 2  # the day with its sessions; their places
+
+
+def test_past_page_filtered_and_unfiltered_alike(client, make_event):
+    make_event(title="Leeds long ago", days_ahead=-10)
+    make_event(title="York long ago", days_ahead=-12, city="York")
+    everything = client.get("/past").text
+    assert "Leeds long ago" in everything and "York long ago" in everything
+    york = client.get("/past?city=York").text
+    assert "York long ago" in york and "Leeds long ago" not in york

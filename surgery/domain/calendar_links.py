@@ -6,6 +6,7 @@ a short note), never a feed address, so a private feed's token never leaves the 
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -30,6 +31,9 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+# Both links depend only on what the calendar is told, and a day page asks for the same
+# ones visit after visit: each is written out once per process (a bounded number kept).
+@lru_cache(maxsize=1024)
 def google_link(event: CalendarEvent) -> str:
     """Google Calendar's "add event" page, filled in."""
     dates = f"{_utc(event.starts_at):%Y%m%dT%H%M%SZ}/{_utc(event.ends_at):%Y%m%dT%H%M%SZ}"
@@ -41,6 +45,7 @@ def google_link(event: CalendarEvent) -> str:
     return f"{GOOGLE}?{urlencode(query, quote_via=quote)}"
 
 
+@lru_cache(maxsize=1024)
 def outlook_link(event: CalendarEvent) -> str:
     """Outlook.com's "new event" page, filled in."""
     query = {

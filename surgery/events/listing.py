@@ -7,6 +7,7 @@ day's first start and each session's places in the template took most of the pag
 """
 
 import datetime as dt
+from functools import lru_cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -49,40 +50,56 @@ def day_cards(
 ) -> list[DayCard]:
     """The days to list, soonest first (upcoming) or most recent first (past); link is a
     day page's address without its id."""
-    columns = (Event.id, Event.title, Event.venue_name, Event.city, Event.timezone, Event.status)
-    days = db.session.execute(day_query(columns, filters, timezone, upcoming).limit(limit)).all()
-    sessions = _sessions(day.id for day in days)
     now = utcnow()
+    if filters == NO_FILTERS:  # the usual visit: a statement built once
+        query = _all_days(upcoming, limit)
+    else:
+        query = day_query(COLUMNS, filters, timezone, upcoming, NOW).limit(limit)
+    days = db.session.execute(query, {"now": now}).all()
+    sessions = _sessions(day.id for day in days)
     cards = []
-    for day in days:
-        rows = sessions.get(day.id, [])
-        cancelled = day.status == CANCELLED
-        first = rows[0].starts_at if rows else None
+    for day_id, title, venue_name, city, zone, status in days:
+        rows = sessions.get(day_id, [])
+        cancelled = status == CANCELLED
         lines = [
-            SessionLine(row.title, _times(row, day.timezone), _places(row, cancelled, now))
-            for row in rows
+            SessionLine(
+                session_title,
+                _times(starts_at, ends_at, zone),
+                _places(kind, capacity, confirmed, waiting, starts_at, ends_at, cancelled, now),
+            )
+            for kind, session_title, starts_at, ends_at, capacity, confirmed, waiting in rows
         ]
-        when = format_day(utc_to_local(first, day.timezone)) if first else TO_BE_ANNOUNCED
-        link_to = f"{link}{day.id}"
-        cards.append(DayCard(link_to, day.title, when, day.venue_name, day.city, cancelled, lines))
+        when = _day(rows[0][2], zone) if rows else TO_BE_ANNOUNCED
+        link_to = f"{link}{day_id}"
+        cards.append(DayCard(link_to, title, when, venue_name, city, cancelled, lines))
     return cards
 
 
-def _sessions(day_ids) -> dict[int, list]:
-    """The sessions of these days, soonest first, each with its bookings counted; by day."""
-    day_ids = list(day_ids)
-    if not day_ids:
-        return {}
+COLUMNS = (Event.id, Event.title, Event.venue_name, Event.city, Event.timezone, Event.status)
+NO_FILTERS = Filters()
+NOW = sa.bindparam("now")
+
+
+@lru_cache(maxsize=4)
+def _all_days(upcoming: bool, limit: int | None):
+    """Every upcoming or past day, unfiltered, as a statement run with `now`."""
+    return day_query(COLUMNS, NO_FILTERS, "UTC", upcoming, NOW).limit(limit)
+
+
+def _counted(status: str):
     session, booking = EventSession.__table__, Booking.__table__
+    return (
+        sa.select(sa.func.count())
+        .where(booking.c.session_id == session.c.id, booking.c.status == status)
+        .scalar_subquery()
+    )
 
-    def counted(status: str):
-        return (
-            sa.select(sa.func.count())
-            .where(booking.c.session_id == session.c.id, booking.c.status == status)
-            .scalar_subquery()
-        )
 
-    query = (
+def _sessions_query():
+    """The sessions of the days asked for (`day_ids`), with their bookings counted: built
+    once, as building the statement cost as much as running it."""
+    session = EventSession.__table__
+    return (
         sa.select(
             session.c.event_id,
             session.c.kind,
@@ -90,30 +107,51 @@ def _sessions(day_ids) -> dict[int, list]:
             session.c.starts_at,
             session.c.ends_at,
             session.c.capacity,
-            counted(CONFIRMED).label("confirmed"),
-            counted(WAITLISTED).label("waiting"),
+            _counted(CONFIRMED).label("confirmed"),
+            _counted(WAITLISTED).label("waiting"),
         )
-        .where(session.c.event_id.in_(day_ids))
+        .where(session.c.event_id.in_(sa.bindparam("day_ids", expanding=True)))
         .order_by(session.c.starts_at, session.c.id)
     )
-    by_day: dict[int, list] = {}
-    for row in db.session.execute(query):
-        by_day.setdefault(row.event_id, []).append(row)
+
+
+SESSIONS = _sessions_query()
+
+
+def _sessions(day_ids) -> dict[int, list[list]]:
+    """The sessions of these days, soonest first, each with its bookings counted, by day:
+    [kind, title, starts_at, ends_at, capacity, confirmed, waiting], plain lists."""
+    day_ids = list(day_ids)
+    if not day_ids:
+        return {}
+    by_day: dict[int, list[list]] = {}
+    for day_id, *session in db.session.execute(SESSIONS, {"day_ids": day_ids}):
+        by_day.setdefault(day_id, []).append(session)
     return by_day
 
 
-def _places(row, day_cancelled: bool, now: dt.datetime) -> str:
+def _places(kind, capacity, confirmed, waiting, starts_at, ends_at, day_cancelled, now) -> str:
     """The words for a session's places now (as bookings.state.Places says them)."""
-    needs_booking = row.kind != OPEN_SPACE and row.capacity is not None
-    if day_cancelled:
-        phase = bookable.DAY_CANCELLED
-    else:
-        phase = bookable.phase(row.starts_at, row.ends_at, now)
-    capacity = row.capacity if needs_booking else None
-    return bookable.offer(capacity, row.confirmed, row.waiting, phase).words
+    phase = bookable.DAY_CANCELLED if day_cancelled else bookable.phase(starts_at, ends_at, now)
+    needs_booking = kind != OPEN_SPACE and capacity is not None
+    return _offer_words(capacity if needs_booking else None, confirmed, waiting, phase)
 
 
-def _times(row, timezone: str) -> str:
+# The words below depend only on their arguments, and the same days are listed request
+# after request: each is worked out once per process (a few thousand at most are kept).
+@lru_cache(maxsize=4096)
+def _offer_words(capacity: int | None, confirmed: int, waiting: int, phase: str) -> str:
+    return bookable.offer(capacity, confirmed, waiting, phase).words
+
+
+@lru_cache(maxsize=4096)
+def _times(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) -> str:
     """'10am to 1pm' at the day's place."""
-    starts, ends = utc_to_local(row.starts_at, timezone), utc_to_local(row.ends_at, timezone)
+    starts, ends = utc_to_local(starts_at, timezone), utc_to_local(ends_at, timezone)
     return f"{format_clock(starts)} to {format_clock(ends)}"
+
+
+@lru_cache(maxsize=1024)
+def _day(first_start: dt.datetime, timezone: str) -> str:
+    """'Saturday 6 March 2027' at the day's place."""
+    return format_day(utc_to_local(first_start, timezone))

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from surgery.database import lock_row, utcnow
@@ -38,9 +38,10 @@ def _events(filters: Filters, timezone: str, upcoming: bool, limit: int | None =
     return list(db.session.scalars(query.limit(limit)))
 
 
-def day_query(columns, filters: Filters, timezone: str, upcoming: bool):
+def day_query(columns, filters: Filters, timezone: str, upcoming: bool, now=None):
     """Select these columns of the days to list: upcoming (published, a session still to
-    come) soonest first, or over (published or cancelled) most recent first."""
+    come) soonest first, or over (published or cancelled) most recent first; `now` may be
+    a bound parameter, for a statement built once and run at different times."""
     span = (
         sa.select(
             EventSession.event_id,
@@ -51,7 +52,7 @@ def day_query(columns, filters: Filters, timezone: str, upcoming: bool):
         .subquery()
     )
     query = sa.select(*columns).join(span, span.c.event_id == Event.id)
-    now = utcnow()
+    now = utcnow() if now is None else now
     if upcoming:
         query = query.where(Event.status == PUBLISHED, span.c.last_end >= now)
         query = query.order_by(span.c.first_start, Event.id)
@@ -87,8 +88,9 @@ def cities() -> list[str]:
 
 
 def published_event(event_id: int) -> Event | None:
-    """A published or cancelled event, as the public may see it."""
-    event = db.session.get(Event, event_id)
+    """A published or cancelled event, as the public may see it, its sessions read in the
+    same statement (every page showing a day lists them)."""
+    event = db.session.get(Event, event_id, options=[joinedload(Event.sessions)])
     if event is None or event.status == DRAFT:
         return None
     return event

@@ -8,9 +8,14 @@ from surgery.extensions import db
 
 
 def active(model) -> list:
-    """Terms offered on forms, in the organiser's order."""
-    query = sa.select(model).where(model.active.is_(True)).order_by(model.position, model.id)
-    return list(db.session.scalars(query))
+    """Terms offered on forms, in the organiser's order: plain rows of id and name, which
+    is all a form's choices need (loading them as objects was a tenth of a booking POST)."""
+    query = (
+        sa.select(model.id, model.name)
+        .where(model.active.is_(True))
+        .order_by(model.position, model.id)
+    )
+    return list(db.session.execute(query))
 
 
 def everything(model) -> list:
