@@ -2,6 +2,7 @@
 what is true: a place, a QR code, an email."""
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
@@ -113,3 +114,15 @@ def test_a_day_that_is_over_says_so(client, db_session, make_event):
         assert "This surgery day is over" in page
         assert SAVED_PANEL not in page and QR not in page
     assert db.session.scalars(sa.select(Booking.status)).all() == [CONFIRMED]
+
+
+def test_no_session_box_is_marked_required_so_one_of_several_may_be_booked(client, make_event):
+    sessions = [
+        {"kind": SURGERY, "title": "Morning surgery", "capacity": 5},
+        {"kind": SURGERY, "title": "Afternoon surgery", "capacity": 5, "hour_offset": 3},
+    ]
+    event = make_event(sessions=sessions)
+    page = client.get(f"/events/{event.id}/book").text
+    boxes = re.findall(r'<input[^>]*name="sessions"[^>]*type="checkbox"[^>]*>', page)
+    assert len(boxes) == 2
+    assert not [box for box in boxes if " required" in box]
