@@ -134,11 +134,17 @@ def test_an_id_larger_than_any_row_is_not_found_rather_than_a_crash(client):
 
 def front_page_statements(client, url: str = "/") -> tuple[int, str]:
     """(SQL statements, page) of one request for a page (the front page unless told);
-    BEGIN and COMMIT not counted."""
+    BEGIN, COMMIT and savepoints (the test's own transaction) not counted."""
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
-        if statement.split()[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+        if statement.split()[0].upper() not in {
+            "BEGIN",
+            "COMMIT",
+            "ROLLBACK",
+            "SAVEPOINT",
+            "RELEASE",
+        }:
             statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
@@ -158,8 +164,11 @@ def test_front_page_reads_fifty_days_in_the_statements_of_five(client, make_even
     for n in range(5, 49):
         make_event(title=f"Day {n}", days_ahead=n + 10, sessions=WORKSHOP_DAY)
     fifty, page = front_page_statements(client)
-    assert "50 surgery days" in page and "Day 48" in page and "9 places left" in page
-    assert fifty == five
+    assert "Showing 1–12 of 50 surgery days" in page and "9 places left" in page
+    assert "Day 48" not in page  # a page at a time: the last page has it
+    last_page_statements, last_page = front_page_statements(client, "/?page=5")
+    assert "Showing 49–50 of 50 surgery days" in last_page and "Day 48" in last_page
+    assert fifty == five == last_page_statements == 4  # count, days, sessions, places
 
 
 def test_front_page_words_follow_bookings_and_moved_sessions(client, make_event):
@@ -195,3 +204,71 @@ def test_past_page_filtered_and_unfiltered_alike(client, make_event):
     assert "Leeds long ago" in everything and "York long ago" in everything
     york = client.get("/past?city=York").text
     assert "York long ago" in york and "Leeds long ago" not in york
+
+
+def thirty_days(make_event):
+    """Thirty upcoming days, Day 01 soonest; every third in Bradford, the rest in Leeds."""
+    for n in range(1, 31):
+        make_event(title=f"Day {n:02}", days_ahead=n, city="Bradford" if n % 3 == 0 else "Leeds")
+
+
+def test_front_page_shows_twelve_days_a_page_soonest_first(client, make_event):
+    thirty_days(make_event)
+    first = client.get("/").text
+    assert "Showing 1–12 of 30 surgery days" in first
+    assert all(f"Day {n:02}" in first for n in range(1, 13))
+    assert "Day 13" not in first and "Earlier surgery days" not in first
+    assert 'href="/?page=2" rel="next">More surgery days' in first
+    last = client.get("/?page=3").text
+    assert "Showing 25–30 of 30 surgery days" in last
+    assert all(f"Day {n:02}" in last for n in range(25, 31)) and "Day 24" not in last
+    assert "More surgery days" not in last
+    assert 'href="/?page=2" rel="prev">Earlier surgery days' in last
+
+
+def test_front_page_links_keep_the_filters(client, make_event):
+    thirty_days(make_event)
+    make_event(title="Workshop in Leeds", days_ahead=40, sessions=WORKSHOP_DAY)
+    page = client.get("/?city=Leeds").text
+    assert "Showing 1–12 of 21 surgery days" in page and "Day 03" not in page
+    assert 'href="/?page=2&amp;city=Leeds" rel="next"' in page
+    second = client.get("/?page=2&city=Leeds").text
+    assert "Showing 13–21 of 21 surgery days" in second and "Workshop in Leeds" in second
+    assert 'href="/?page=1&amp;city=Leeds" rel="prev"' in second
+    assert "1 surgery day" in client.get(f"/?page=2&kind={WORKSHOP}&city=Leeds").text
+
+
+@pytest.mark.parametrize(
+    ("asked", "showing"),
+    [
+        ("0", "1–12"),
+        ("-1", "1–12"),
+        ("two", "1–12"),
+        ("", "1–12"),
+        ("٣", "1–12"),  # a digit, but not one anybody types in an address
+        ("4", "25–30"),
+        ("99999999999999999999999", "25–30"),
+    ],
+)
+def test_a_bad_page_number_gives_the_first_or_last_page(client, make_event, asked, showing):
+    thirty_days(make_event)
+    page = client.get("/", query_string={"page": asked})
+    assert page.status_code == 200
+    assert f"Showing {showing} of 30 surgery days" in page.text
+
+
+def test_past_page_is_paged_too_most_recent_first(client, make_event):
+    for n in range(1, 15):
+        make_event(title=f"Past day {n:02}", days_ahead=-n)
+    first = client.get("/past").text
+    assert "Showing 1–12 of 14 surgery days" in first and "Past day 01" in first
+    assert "Past day 13" not in first and 'href="/past?page=2" rel="next">Older' in first
+    second = client.get("/past?page=2").text
+    assert "Past day 14" in second and "Past day 12" not in second
+    assert 'rel="prev">More recent surgery days' in second
+
+
+def test_feed_and_sitemap_list_every_upcoming_day_not_a_page(client, make_event):
+    thirty_days(make_event)
+    assert client.get("/feed.atom").text.count("<entry>") == 30
+    assert client.get("/sitemap.xml").text.count("/events/") == 30

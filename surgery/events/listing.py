@@ -1,7 +1,8 @@
 """The list of surgery days, read as plain rows: what the front page and the past page show.
 
-A list of fifty days is read in two queries (the days; their sessions with their bookings
-counted) whatever its length, and every time, date and place is worked out here once, so
+The days are shown a page at a time: the database counts them all in one statement, and
+only the page's days are read, in two queries (the days; their sessions with their bookings
+counted) however many days there are. Every time, date and place is worked out here once, so
 the template only writes out words. Loading the days as ORM objects and working out each
 day's first start and each session's places in the template took most of the page's time.
 """
@@ -45,17 +46,27 @@ class DayCard(NamedTuple):
     sessions: list[SessionLine]
 
 
+def day_count(filters: Filters, timezone: str, upcoming: bool) -> int:
+    """How many days match, counted by the database in one statement."""
+    if filters == NO_FILTERS:
+        query = _count_all(upcoming)
+    else:
+        query = _count(day_query((Event.id,), filters, timezone, upcoming, NOW))
+    return db.session.execute(query, {"now": utcnow()}).scalar() or 0
+
+
 def day_cards(
-    filters: Filters, timezone: str, upcoming: bool, link: str, limit: int | None = None
+    filters: Filters, timezone: str, upcoming: bool, link: str, offset: int, limit: int
 ) -> list[DayCard]:
-    """The days to list, soonest first (upcoming) or most recent first (past); link is a
-    day page's address without its id."""
+    """One page of the days to list (`limit` of them after the first `offset`), soonest
+    first (upcoming) or most recent first (past); link is a day page's address without its
+    id. Only the page's days and their sessions are read, however many days there are."""
     now = utcnow()
     if filters == NO_FILTERS:  # the usual visit: a statement built once
-        query = _all_days(upcoming, limit)
+        query = _all_days(upcoming)
     else:
-        query = day_query(COLUMNS, filters, timezone, upcoming, NOW).limit(limit)
-    days = db.session.execute(query, {"now": now}).all()
+        query = day_query(COLUMNS, filters, timezone, upcoming, NOW).offset(SKIP).limit(TAKE)
+    days = db.session.execute(query, {"now": now, "skip": offset, "take": limit}).all()
     sessions = _sessions(day.id for day in days)
     cards = []
     for day_id, title, venue_name, city, zone, status in days:
@@ -78,12 +89,26 @@ def day_cards(
 COLUMNS = (Event.id, Event.title, Event.venue_name, Event.city, Event.timezone, Event.status)
 NO_FILTERS = Filters()
 NOW = sa.bindparam("now")
+SKIP = sa.bindparam("skip", type_=sa.Integer)
+TAKE = sa.bindparam("take", type_=sa.Integer)
 
 
-@lru_cache(maxsize=4)
-def _all_days(upcoming: bool, limit: int | None):
-    """Every upcoming or past day, unfiltered, as a statement run with `now`."""
-    return day_query(COLUMNS, NO_FILTERS, "UTC", upcoming, NOW).limit(limit)
+@lru_cache(maxsize=2)
+def _all_days(upcoming: bool):
+    """A page of the upcoming or past days, unfiltered, as a statement run with `now`,
+    `skip` and `take`."""
+    return day_query(COLUMNS, NO_FILTERS, "UTC", upcoming, NOW).offset(SKIP).limit(TAKE)
+
+
+def _count(days):
+    """How many rows a day query gives, without reading them."""
+    return sa.select(sa.func.count()).select_from(days.order_by(None).subquery())
+
+
+@lru_cache(maxsize=2)
+def _count_all(upcoming: bool):
+    """How many upcoming or past days there are, unfiltered, run with `now`."""
+    return _count(day_query((Event.id,), NO_FILTERS, "UTC", upcoming, NOW))
 
 
 def _counted(status: str):

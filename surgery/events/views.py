@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from surgery.bookings import state
 from surgery.bookings.state import places_by_session
 from surgery.domain.calendar_links import map_link
+from surgery.domain.paging import page_of
 from surgery.events import listing, services
 from surgery.events.models import SESSION_KINDS, SURGERY, EventSession
 from surgery.extensions import db
@@ -29,18 +30,28 @@ def past():
     return _listing("Past surgery days", past=True)
 
 
+# Days listed on a page: twelve is about three months of fortnightly days, a few screens on
+# a phone, and keeps the page's cost to what a visitor reads, however many days are planned.
+DAYS_PER_PAGE = 12
+
+
 def _listing(heading: str, past: bool):
-    """Render a filtered list of events (the past page: the latest hundred)."""
+    """Render one page of a filtered list of days; the page links keep the filters."""
     filters, problems = _filters_from(request.args)
     zone = current_app.config["DEFAULT_TIMEZONE"]
+    total = listing.day_count(filters, zone, not past)
+    page = page_of(request.args.get("page"), total, DAYS_PER_PAGE)
     # one address built for all: url_for for each of fifty days was a tenth of the page
     link = url_for("events.detail", event_id=0).removesuffix("0")
-    days = listing.day_cards(filters, zone, not past, link, limit=100 if past else None)
+    days = listing.day_cards(filters, zone, not past, link, page.offset, page.size)
+    kept = {"kind": filters.kind, "city": filters.city, "day": filters.day}
     return render_template(
         "events/list.html",
         heading=heading,
         past=past,
         days=days,
+        page=page,
+        kept={name: value for name, value in kept.items() if value},
         filters=filters,
         problems=problems,
         kinds=SESSION_KINDS,

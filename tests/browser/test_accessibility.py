@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.0, 2.1 or 2.2 A/AA problems on the pages people use."""
 
+import datetime as dt
 import re
 import time
 
@@ -8,7 +9,9 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from surgery.auth import services as accounts
+from surgery.database import utcnow
 from surgery.domain.tokens import account_link_token
+from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.mail.account_notices import RESET_KIND
 from surgery.mail.models import OutboxMessage
@@ -143,6 +146,34 @@ def test_front_page_on_a_phone(phone_page, base_url, seed, axe_script):
     screenshot(page, "front-phone")
     assert_fits_the_screen(page)
     assert_accessible(page, axe_script, "the front page on a phone")
+
+
+def test_second_page_of_days_on_a_phone(phone_page, base_url, seed, live_app, axe_script):
+    with live_app.app_context():
+        start = utcnow().replace(hour=10, minute=0, second=0, microsecond=0)
+        for n in range(1, 15):
+            day = Event(title=f"Leeds day {n}", venue_name="Library", city="Leeds")
+            day.status = PUBLISHED
+            starts = start + dt.timedelta(days=20 + n)
+            day.sessions.append(
+                EventSession(
+                    kind=SURGERY,
+                    title="Surgery space",
+                    starts_at=starts,
+                    ends_at=starts + dt.timedelta(hours=2),
+                    capacity=10,
+                )
+            )
+            db.session.add(day)
+        db.session.commit()
+    page = phone_page
+    page.goto(base_url + "/?city=Leeds")
+    page.get_by_role("link", name="More surgery days").click()
+    expect(page.get_by_role("status")).to_have_text("Showing 13–15 of 15 surgery days")
+    assert "city=Leeds" in page.url
+    expect(page.get_by_role("link", name="Earlier surgery days")).to_be_visible()
+    assert_fits_the_screen(page)
+    assert_accessible(page, axe_script, "the second page of days on a phone")
 
 
 def test_booking_form_with_errors_on_a_phone(phone_page, base_url, seed, axe_script):
