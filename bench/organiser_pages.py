@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/web.py
 
 import sqlalchemy as sa  # noqa: E402
 from bare_app import app as bare_app  # noqa: E402
+from day import ORGANISER, signed_in_client  # noqa: E402
 from web import ROOT, app_env, flask_command, in_process  # noqa: E402
 
 from surgery.auth import services as organisers  # noqa: E402
@@ -37,7 +38,6 @@ from surgery.extensions import db  # noqa: E402
 from surgery.reminders.models import Reminder  # noqa: E402
 from tests.booked_crowd import add_people  # noqa: E402
 
-ORGANISER = ("bench-organiser@example.org", "bench-organiser-password")
 SKIP = {"BEGIN", "COMMIT", "ROLLBACK"}
 
 
@@ -77,16 +77,6 @@ def _day(people: int) -> int:
     ]
     db.session.execute(sa.insert(Reminder), reminders)
     return event.id
-
-
-def signed_in(app):
-    """A test client with the organiser's session."""
-    client = app.test_client()
-    organiser = organisers.find(ORGANISER[0])
-    with client.session_transaction() as session:
-        session["_user_id"] = organiser.get_id()
-        session["_fresh"] = True
-    return client
 
 
 def cpu_ms(client, path: str, repeat: int) -> float:
@@ -142,7 +132,7 @@ def main() -> None:
         bare_before = cpu_ms(bare, "/", args.repeat * 4)
         figures = []
         with in_process(url, tmp) as app:
-            client = signed_in(app)
+            client = signed_in_client(app)
             for people, event_id in days.items():
                 for label, path in pages(event_id, people).items():
                     ms = cpu_ms(client, path, args.repeat)
