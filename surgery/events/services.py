@@ -4,10 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from surgery.database import lock_row, utcnow
+from surgery.database import utcnow
 from surgery.domain.times import local_to_utc
 from surgery.events.models import DRAFT, PUBLISHED, Event, EventSession
 from surgery.extensions import db
@@ -102,11 +101,16 @@ def lock_day(event_id: int) -> Event | None:
     Places are decided on a session's capacity: one loaded before the lock (by the page)
     may hold what another transaction has changed since, and would overbook.
     """
-    event = lock_row(Event, event_id)
-    if event is None:
-        return None
-    query = sa.select(EventSession).where(EventSession.event_id == event_id)
-    query = query.order_by(EventSession.starts_at).execution_options(populate_existing=True)
-    # the day's sessions as they are now, sessions added meanwhile included, read once
-    set_committed_value(event, "sessions", list(db.session.scalars(query)))
-    return event
+    # one round trip: the day's row locked (FOR UPDATE OF event on PostgreSQL; SQLite's
+    # transaction already holds the write lock) and its sessions as they are now, sessions
+    # added or removed meanwhile included
+    query = (
+        sa.select(Event)
+        .outerjoin(Event.sessions)
+        .options(contains_eager(Event.sessions))
+        .where(Event.id == event_id)
+        .order_by(EventSession.starts_at)
+        .with_for_update(of=Event)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).unique().one_or_none()
