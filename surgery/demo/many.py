@@ -3,7 +3,7 @@
 import datetime as dt
 
 from surgery.database import utcnow
-from surgery.domain.times import local_to_utc
+from surgery.demo.days import at
 from surgery.events.models import OPEN_SPACE, PUBLISHED, SURGERY, WORKSHOP, Event, EventSession
 from surgery.extensions import db
 
@@ -69,15 +69,10 @@ def _make_event(spec: dict, title: str, days_ahead: int, organiser_email: str) -
             EventSession(
                 kind=kind,
                 title=session_title,
-                starts_at=_at(day, starts),
-                ends_at=_at(day, ends),
+                starts_at=at(day, starts),
+                ends_at=at(day, ends),
                 capacity=capacity,
             )
         )
     db.session.add(event)
     return event
-
-
-def _at(day: dt.date, clock: str) -> dt.datetime:
-    """A London wall-clock time on a day, as UTC."""
-    return local_to_utc(dt.datetime.combine(day, dt.time.fromisoformat(clock)), "Europe/London")

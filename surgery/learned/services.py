@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from surgery.audit import log
 from surgery.bookings import state
@@ -127,6 +128,7 @@ def for_organisers(event: Event) -> list[Resource]:
     """Every resource of the day: those waiting first, then newest first."""
     waiting = sa.case((Resource.status == PENDING, 0), else_=1)
     query = sa.select(Resource).where(Resource.event_id == event.id)
+    query = query.options(selectinload(Resource.session))  # each names its part of the day
     return list(db.session.scalars(query.order_by(waiting, Resource.id.desc())))
 
 
@@ -147,6 +149,7 @@ def overview(event: Event) -> dict:
 def approved(event: Event) -> list[Resource]:
     """The resources the public may see, newest first."""
     query = sa.select(Resource).where(Resource.event_id == event.id, Resource.status == APPROVED)
+    query = query.options(selectinload(Resource.session))  # each names its part of the day
     return list(db.session.scalars(query.order_by(Resource.id.desc())))
 
 

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from surgery.audit import log
 from surgery.bookings.models import Booking, Registration
@@ -116,4 +117,5 @@ def sample(event, found: rules.Recipients, draft: rules.Draft) -> str:
 def sent_on(event_id: int) -> list[DayMessage]:
     """The messages sent to a day's people, newest first."""
     query = sa.select(DayMessage).where(DayMessage.event_id == event_id)
+    query = query.options(joinedload(DayMessage.organiser))  # the page names who sent each
     return list(db.session.scalars(query.order_by(DayMessage.id.desc())))

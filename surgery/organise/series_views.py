@@ -76,12 +76,8 @@ def delete_day(event_id: int):
     event = db.get_or_404(Event, event_id)
     back = url_for("organise.event", event_id=event.id)
     question = f"Delete {event.title}?"
-    reason = series.why_not_delete_day(event)
-    if reason and (asked := ask_first(lambda: nothing_to_do(question, reason), back)):
-        return asked
-    lines = ("The draft day and its sessions will be deleted. This cannot be undone.",)
-    asked = ask_first(lambda: WhatHappens(question, lines, frozenset(), "Yes, delete it"), back)
-    if asked:
+    done = "The draft day and its sessions will be deleted. This cannot be undone."
+    if asked := _ask_before_deleting(question, series.why_not_delete_day(event), done, back):
         return asked
     title = web.run(lambda: series.delete_day(event.id))
     if web.refused(title):
@@ -98,13 +94,17 @@ def delete_session(event_id: int, session_id: int):
         abort(404)
     back = url_for("organise.event", event_id=event_id)
     question = f"Delete the session {session.title}?"
-    reason = series.why_not_delete_session(session)
-    if reason and (asked := ask_first(lambda: nothing_to_do(question, reason), back)):
-        return asked
-    lines = ("The session will be deleted. Nobody has booked it, so nobody is told.",)
-    asked = ask_first(lambda: WhatHappens(question, lines, frozenset(), "Yes, delete it"), back)
-    if asked:
+    done = "The session will be deleted. Nobody has booked it, so nobody is told."
+    if asked := _ask_before_deleting(question, series.why_not_delete_session(session), done, back):
         return asked
     if not web.refused(web.run(lambda: series.delete_session(event_id, session_id))):
         flash(f"Session {session.title} deleted.", "success")
     return redirect(back, code=303)
+
+
+def _ask_before_deleting(question: str, reason: str | None, done: str, back: str):
+    """The page saying why it cannot be deleted (reason) or what deleting does (done);
+    None once the organiser said yes."""
+    if reason:
+        return ask_first(lambda: nothing_to_do(question, reason), back)
+    return ask_first(lambda: WhatHappens(question, (done,), frozenset(), "Yes, delete it"), back)

@@ -38,12 +38,7 @@ def subscribe():
 def confirm(id: int, token: str):
     """The confirmation link's page; its button confirms."""
     _known(id, services.CONFIRM, token)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        web.run(lambda: services.confirm(id, token))
-        return render_template("subscriptions/done.html", confirmed=True)
-    page = render_template("subscriptions/button.html", form=form, confirming=True)
-    return page, 400 if form.errors else 200
+    return _button_page(lambda: services.confirm(id, token), confirming=True)
 
 
 @bp.route("/subscribe/<int:id>/stop/<token>", methods=["GET", "POST"])
@@ -55,11 +50,16 @@ def unsubscribe(id: int, token: str):
         web.run(lambda: services.unsubscribe(id, token))
         return "", 204
     _known(id, services.UNSUBSCRIBE, token)
+    return _button_page(lambda: services.unsubscribe(id, token), confirming=False)
+
+
+def _button_page(act, confirming: bool):
+    """A link's page with its one button (and CSRF token); pressed, it acts and says so."""
     form = ButtonForm()
     if form.validate_on_submit():
-        web.run(lambda: services.unsubscribe(id, token))
-        return render_template("subscriptions/done.html", confirmed=False)
-    page = render_template("subscriptions/button.html", form=form, confirming=False)
+        web.run(act)
+        return render_template("subscriptions/done.html", confirmed=confirming)
+    page = render_template("subscriptions/button.html", form=form, confirming=confirming)
     return page, 400 if form.errors else 200
 
 
