@@ -31,6 +31,7 @@ def public_pages(client, event) -> dict[str, str]:
     paths += [f"/events/{event.id}/book?session={s.id}" for s in event.sessions]
     paths += ["/calendar.ics", f"/events/{event.id}/calendar.ics", "/volunteer"]
     paths += ["/feed.atom", "/atom.xml", "/sitemap.xml", "/robots.txt"]
+    paths += [f"/events/{event.id}/learned"]  # once the day is over
     pages = {}
     for path in paths:
         response = client.get(path)
@@ -47,6 +48,15 @@ def test_public_pages_and_feeds_say_online_but_never_give_the_link(client, make_
         assert must in pages
     assert "Online" in pages[f"/events/{event.id}"]
     assert "LOCATION:Online" in pages[f"/events/{event.id}/calendar.ics"]
+    for path, page in pages.items():
+        assert "meet.example.org" not in page, path
+        assert "room-7Q3x" not in page, path
+
+
+def test_a_past_day_s_learned_page_and_feeds_never_give_the_link(client, make_event):
+    event = make_event(sessions=SESSIONS, days_ahead=-3)
+    pages = public_pages(client, event)
+    assert f"/events/{event.id}/learned" in pages
     for path, page in pages.items():
         assert "meet.example.org" not in page, path
         assert "room-7Q3x" not in page, path
