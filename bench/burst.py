@@ -10,14 +10,19 @@ confirmed and 280 waiting, and that every answer was a 303 to a confirmation.
 
 Then, in-process on the same database, it books people one after another and times the
 locked section of each booking: from taking the day's lock (SQLite: BEGIN IMMEDIATE, the
-database's write lock; PostgreSQL: SELECT … FOR UPDATE of the day's row) to the end of the
+database's write lock; PostgreSQL: SELECT … FOR NO KEY UPDATE of the day's row) to the end of the
 commit, against the whole request. Bookings of one day are made one at a time through that
 section, so it sets how fast a burst can be answered.
+
+First, as a floor to read the figures against, the same client sends 300 GETs of the bare
+Flask page (bench/bare_app.py, the same server settings) at once: what this machine manages
+when a request has no work to do.
 
     .venv/bin/python bench/burst.py [--people 300] [--places 20] [--database sqlite|postgresql]
 """
 
 import http.client
+import os
 import statistics
 import sys
 import tempfile
@@ -40,36 +45,57 @@ from surgery.extensions import db  # noqa: E402
 POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_SECONDS = 2.0
 LOCKED_ROUNDS = 40
+LOCKS = ("BEGIN IMMEDIATE", "FOR UPDATE", "FOR NO KEY UPDATE")  # where the locked section starts
 
 
 def burst(base: str, form: web.BookingForm, people: int) -> tuple[float, float, dict[str, int]]:
     """Send `people` booking POSTs at once; (seconds until the last answer, this client's CPU
     seconds meanwhile, answers by kind)."""
-    host, port = urllib.parse.urlsplit(base).netloc.split(":")
     headers = {"Cookie": form.cookie, "Content-Type": "application/x-www-form-urlencoded"}
     bodies = [web.booking_body(form, "burst0", i, 0) for i in range(people)]
-    connections = [http.client.HTTPConnection(host, int(port), timeout=60) for _ in bodies]
+
+    def said(answer) -> str:
+        ok = answer.status == 303 and "/confirmed" in (answer.getheader("Location") or "")
+        return "303 to a confirmation" if ok else f"{answer.status}"
+
+    return at_once(base, [("POST", form.path, body, headers) for body in bodies], said)
+
+
+def bare_burst(base: str, people: int) -> float:
+    """Seconds until `people` GETs of the bare page, sent at once, are all answered: what the
+    same server settings and the same client manage on this machine with no work to do."""
+    seconds, _, _ = at_once(base, [("GET", "/", None, {})] * people, lambda a: f"{a.status}")
+    return seconds
+
+
+def at_once(base: str, requests: list, said) -> tuple[float, float, dict[str, int]]:
+    """Send every (method, path, body, headers) at the same moment, each on a connection of
+    its own; (seconds until the last answer, this client's CPU seconds meanwhile, answers
+    by what `said` makes of each)."""
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    connections = [http.client.HTTPConnection(host, int(port), timeout=60) for _ in requests]
     for connection in connections:
-        connection.connect()  # connected beforehand: the burst is the POSTs themselves
+        connection.connect()  # connected beforehand: the burst is the requests themselves
     answers: dict[str, int] = {}
     lock = threading.Lock()
-    start = threading.Barrier(people + 1)
+    start = threading.Barrier(len(requests) + 1)
 
-    def person(connection, body: str) -> None:
+    def person(connection, request) -> None:
+        method, path, body, headers = request
         start.wait()
         try:
-            connection.request("POST", form.path, body=body, headers=headers)
+            connection.request(method, path, body=body, headers=headers)
             answer = connection.getresponse()
             answer.read()
-            ok = answer.status == 303 and "/confirmed" in (answer.getheader("Location") or "")
-            said = "303 to a confirmation" if ok else f"{answer.status}"
+            kind = said(answer)
         except OSError as error:
-            said = f"error: {type(error).__name__}"
+            kind = f"error: {type(error).__name__}"
         with lock:
-            answers[said] = answers.get(said, 0) + 1
+            answers[kind] = answers.get(kind, 0) + 1
 
     threads = [
-        threading.Thread(target=person, args=pair) for pair in zip(connections, bodies, strict=True)
+        threading.Thread(target=person, args=pair)
+        for pair in zip(connections, requests, strict=True)
     ]
     for thread in threads:
         thread.start()
@@ -98,7 +124,7 @@ def locked_section(url: str, tmp: Path, event_id: int, session_id: int) -> tuple
     taken: list[float] = []
 
     def lock_taken(_conn, _cursor, statement, *_args):
-        if not taken and ("BEGIN IMMEDIATE" in statement or "FOR UPDATE" in statement):
+        if not taken and any(lock in statement for lock in LOCKS):
             taken.append(time.perf_counter())
 
     def committed(_session):
@@ -159,6 +185,10 @@ def main() -> None:
     runs = []
     with tempfile.TemporaryDirectory(prefix="surgery-bench-") as name:
         tmp = Path(name)
+        with web.gunicorn(
+            "bare_app:app", ROOT / "bench", {**os.environ}, args, tmp / "bare.log"
+        ) as base:
+            bare = min(bare_burst(base, args.people) for _ in range(3))
         if args.database in ("sqlite", "both"):
             runs.append(run_on("SQLite", f"sqlite:///{tmp / 'burst.sqlite3'}", tmp, args))
         if args.database in ("postgresql", "both"):
@@ -170,7 +200,7 @@ def main() -> None:
                     runs.append(run_on("PostgreSQL", url, tmp, args))
                 finally:
                     drop()
-    print_table(runs, args)
+    print_table(runs, args, bare)
     if not all(ok(run, args) for run in runs):
         sys.exit(1)
 
@@ -184,7 +214,7 @@ def ok(run: dict, args) -> bool:
     return kept and answered and run["seconds"] <= TARGET_SECONDS
 
 
-def print_table(runs: list[dict], args) -> None:
+def print_table(runs: list[dict], args, bare: float) -> None:
     """One line per database, then the checks."""
     print(
         f"\n{args.people} people book one session of {args.places} places at once; gunicorn "
@@ -200,6 +230,8 @@ def print_table(runs: list[dict], args) -> None:
             f" {run['stored'].get('waitlisted', 0):>8} {bad:>7} {run['locked']:13.2f}ms"
             f" {run['whole']:9.2f}ms"
         )
+    print(f"{'bare page':12} {bare:7.2f}s  ({args.people} GETs of bench/bare_app.py at once,"
+          " the same server settings: the floor on this machine; best of 3)")  # fmt: skip
     for run in runs:
         verdict = "met" if ok(run, args) else "MISSED"
         print(f"{run['database']}: the client's own CPU during the burst {run['client_cpu']:.2f} s;"

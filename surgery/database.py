@@ -96,10 +96,17 @@ def reading_first():
 
 
 def end_reading() -> None:
-    """Inside reading_first: end the transaction that only read; what begins next writes."""
+    """Inside reading_first: what comes next writes.
+
+    On SQLite the transaction that only read is ended, so the next begins with the write
+    lock. PostgreSQL locks rows, not the database, and each statement sees what is committed
+    when it starts: the change goes on in the same transaction, with what was read still
+    loaded, and saves the round trips of ending one transaction and beginning another.
+    """
     if _reading_first.get():
         _reading_first.set(False)
-        db.session.rollback()
+        if db.session.get_bind().dialect.name == "sqlite":
+            db.session.rollback()
 
 
 def init_engine(app) -> None:
@@ -172,12 +179,17 @@ def by_token(model, token: str):
 
 
 def lock_row(model, row_id: int):
-    """Load one row with a row lock (FOR UPDATE on PostgreSQL; SQLite is already locked).
+    """Load one row with a row lock (PostgreSQL; SQLite's transaction is already locked).
 
     Its values are read again under the lock, so a decision (and the version an UPDATE
-    checks) never rests on what was read before another transaction committed.
+    checks) never rests on what was read before another transaction committed. The lock is
+    FOR NO KEY UPDATE: it waits for every other lock of the row, but not for transactions
+    that only wrote rows referring to it (a new registration holds its day's row FOR KEY
+    SHARE until it commits). FOR UPDATE would wait for those too, and two bookings that
+    each wrote their registration and then asked for the day's lock would wait for each
+    other for good. Deleting the row still waits for them.
     """
-    query = sa.select(model).where(model.id == row_id).with_for_update()
+    query = sa.select(model).where(model.id == row_id).with_for_update(key_share=True)
     return db.session.scalars(query.execution_options(populate_existing=True)).one_or_none()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from surgery.database import end_reading
@@ -38,14 +39,13 @@ def run(change: Callable[[], Any], refusal: list | Callable | None = None) -> An
     If the rules refuse it, or the row it saves changed since it was read (its version moved
     on), everything is rolled back, the reason goes to `refusal` (a form field's error list,
     or a function taking the error; a flashed message without one) and REFUSED is returned.
-    NotFound is not a refusal: it goes up to the view (or the app's 404 page). Inside
-    database.reading_first, what the view read is let go first: the change begins a
-    transaction of its own.
+    NotFound is not a refusal: it goes up to the view (or the app's 404 page). A change that
+    met another request's new row on a unique key is run once more (`_committed`). Inside
+    database.reading_first, the reading ends first (database.end_reading).
     """
     end_reading()
     try:
-        result = change()
-        db.session.commit()
+        result = _committed(change)
     except NotFound:
         db.session.rollback()
         raise
@@ -57,6 +57,20 @@ def run(change: Callable[[], Any], refusal: list | Callable | None = None) -> An
         db.session.rollback()
         _report(error, refusal)
         return REFUSED
+    return result
+
+
+def _committed(change: Callable[[], Any]) -> Any:
+    """Run a change and commit it. A change that lost a race to write a unique row (another
+    request wrote the same one first and committed) is run once more, after a rollback: it
+    now finds that row, as if it had come second."""
+    try:
+        result = change()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        result = change()
+        db.session.commit()
     return result
 
 

@@ -25,6 +25,10 @@ from surgery.database import utcnow
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
+from surgery.mail.models import OutboxMessage
+from surgery.mail.wording import BOOKING_LINK
+from surgery.mail.wording import CONFIRMED as CONFIRMED_MAIL
+from surgery.mail.wording import WAITLISTED as WAITLISTED_MAIL
 from tests.conftest import make_app
 from tests.live_server import migrate, serve
 
@@ -33,6 +37,7 @@ pytestmark = pytest.mark.server
 CAPACITY = 20
 PEOPLE = 200
 DOUBLE_SUBMITTERS = 50
+SHARED_ADDRESSES = 30  # addresses each sent on two forms at once
 TIMEOUT = 120  # seconds for one request; a burst on SQLite queues its writers
 CONFIRMATION = re.compile(r"^/bookings/[A-Za-z0-9_-]+/confirmed$")
 BOOKED = re.compile(r">\s*Booked\s*<")
@@ -315,3 +320,57 @@ def test_double_submits_make_one_booking_each(burst_server):
     statuses = Counter(status for _, status, _ in rows)
     assert statuses == {CONFIRMED: CAPACITY, WAITLISTED: DOUBLE_SUBMITTERS - CAPACITY}, statuses
     assert [key for _, _, key in rows] == list(range(1, DOUBLE_SUBMITTERS + 1))
+
+
+def outbox_kinds(url: str) -> Counter:
+    """(address, kind) of every queued or sent message."""
+    app = make_app(url)
+    try:
+        with app.app_context():
+            rows = db.session.execute(sa.select(OutboxMessage.to_address, OutboxMessage.kind))
+            return Counter(tuple(row) for row in rows)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_two_forms_sent_at_once_with_one_email_make_one_booking(burst_server):
+    """Two people (or two tabs) send different forms with the same address at the same
+    moment. A registration is written before the day's lock, so the second waits for the
+    first and meets the unique address: it is run again and finds the first one's booking.
+    One is booked, the other told the address already has a booking, and the link is
+    emailed once; no error, nothing stored twice."""
+    base, event_id, session_id, url, log = burst_server
+    people = [Browser(base) for _ in range(2 * SHARED_ADDRESSES)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        forms = list(pool.map(lambda person: person.booking_form(event_id), people))
+
+    def submit(n: int):
+        fields = {
+            **forms[n],
+            "name": f"Sharer {n}",
+            "email": f"shared{n // 2}@example.org",  # two forms for each address
+            "sessions": [str(session_id)],
+        }
+        return lambda: people[n].request(f"/events/{event_id}/book", fields)
+
+    answers = all_at_once([submit(n) for n in range(2 * SHARED_ADDRESSES)])
+
+    rows = stored_bookings(url, session_id)
+    assert not server_errors(log), report(answers, log, rows)
+    for n in range(SHARED_ADDRESSES):
+        pair = answers[2 * n : 2 * n + 2]
+        assert all(not isinstance(answer, Exception) for answer in pair), pair
+        booked = [a for a in pair if a.status == 303 and CONFIRMATION.match(a.location)]
+        told = [a for a in pair if a.status == 200 and "already has a booking" in a.body]
+        assert len(booked) == 1 and len(told) == 1, [a.status for a in pair]
+
+    emails = [f"shared{n}@example.org" for n in range(SHARED_ADDRESSES)]
+    assert Counter(email for email, _, _ in rows) == {email: 1 for email in emails}
+    assert count_rows(url, Registration) == SHARED_ADDRESSES
+    assert [key for _, _, key in rows] == list(range(1, SHARED_ADDRESSES + 1))
+    sent = outbox_kinds(url)
+    for email in emails:
+        booked_notice = sent[(email, CONFIRMED_MAIL)] + sent[(email, WAITLISTED_MAIL)]
+        assert (booked_notice, sent[(email, BOOKING_LINK)]) == (1, 1), (email, sent)

@@ -1,8 +1,9 @@
 """Booking, cancelling and the waiting list.
 
-Every change to a session's bookings first locks the event's row, so bookings for one
-event are made one at a time: places are counted and taken in the same transaction and
-nothing is overbooked (PostgreSQL: FOR UPDATE; SQLite: the write lock of BEGIN IMMEDIATE).
+Every change to a session's bookings is made holding the event's row lock, so bookings for
+one event are made one at a time: places are counted and taken in the same transaction and
+nothing is overbooked (PostgreSQL: FOR NO KEY UPDATE; SQLite: the write lock of BEGIN
+IMMEDIATE).
 Services flush and raise; the caller commits once.
 """
 
@@ -10,9 +11,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from surgery.bookings.models import Booking, Registration
 from surgery.database import by_token, utcnow
+from surgery.day import changes
 from surgery.domain import bookable, capacity, lifecycle
 from surgery.domain.answers import Unconsented
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
@@ -83,15 +86,16 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
     If the email already has a booking for the day, made from another form, nothing changes
     and nothing of it is shown: its owner is emailed their private link instead, from which
     they can add sessions. Only the same form sent again (a double click) reaches it.
+
+    Who is booking is settled before the day's lock, which is then held only to give out
+    places: a new person's registration is written first. Two forms sent at once with one
+    email (or one form twice) cannot both write one: the second waits for the first to
+    commit and fails on the unique email or form, and web.run runs it again, when it finds
+    the first one's registration.
     """
-    event = lock_day(event_id)
-    if event is None:
-        raise NotFound("This surgery day is not open for booking.")
-    lifecycle.open_for_booking(event.status)
-    sessions = _bookable_sessions(event, req.session_ids)
     seed = req.form_key
     token = manage_token(secret, seed)
-    registration, form_used = _already_known(event.id, req.email, hash_token(token))
+    registration, form_used = _already_known(event_id, req.email, hash_token(token))
     if registration is not None and registration is not form_used:
         notices.notify_link(registration)
         return BookingOutcome(None, None)
@@ -100,31 +104,50 @@ def book(event_id: int, req: BookingRequest, secret: str) -> BookingOutcome:
         if form_used is not None:  # the same form sent again with another email
             seed = new_form_key()
             token = manage_token(secret, seed)
-        email = req.email.strip().lower()
-        # bookings=[]: known empty, so adding the first reads nothing back
-        registration = Registration(event=event, name=req.name.strip(), email=email, bookings=[])
-        registration.token_seed, registration.token_hash = seed, hash_token(token)
-        apply_about(registration, req.about)
-        registration.wants_follow_up = req.follow_up
-        db.session.add(registration)
+        registration = _new_registration(event_id, req, seed, token)
+    event = lock_day(event_id)
+    if event is None:
+        raise NotFound("This surgery day is not open for booking.")
+    lifecycle.open_for_booking(event.status)
+    sessions = _bookable_sessions(event, req.session_ids)
     added, already = _book_into(registration, sessions)
     not_kept = req.about.unconsented() if is_new else Unconsented()
     return BookingOutcome(registration, token, added, already, not_kept)
 
 
+def _new_registration(event_id: int, req: BookingRequest, seed: str, token: str):
+    """A new person's registration for the day, written now (before the day's lock)."""
+    email = req.email.strip().lower()
+    # bookings=[]: known empty, so adding the first reads nothing back
+    registration = Registration(event_id=event_id, name=req.name.strip(), email=email, bookings=[])
+    registration.token_seed, registration.token_hash = seed, hash_token(token)
+    apply_about(registration, req.about)
+    registration.wants_follow_up = req.follow_up
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
 def _already_known(event_id: int, email: str, token_hash: str):
-    """(the registration this email has for the day, the one this form made), in one query
-    (it runs under the day's lock); either may be None."""
+    """(the registration this email has for the day, the one this form made), in one query;
+    either may be None."""
     email = email.strip().lower()
-    query = sa.select(Registration).where(
-        sa.or_(
-            sa.and_(Registration.event_id == event_id, Registration.email == email),
-            Registration.token_hash == token_hash,
-        )
-    )
-    found = db.session.scalars(query).all()
+    values = {"event_id": event_id, "email": email, "token_hash": token_hash}
+    found = db.session.scalars(_KNOWN, values).all()
     by_email = next((r for r in found if r.event_id == event_id and r.email == email), None)
     return by_email, next((r for r in found if r.token_hash == token_hash), None)
+
+
+# a day's registration by email, or any by the form's token (built once: every booking asks)
+_KNOWN = sa.select(Registration).where(
+    sa.or_(
+        sa.and_(
+            Registration.event_id == sa.bindparam("event_id"),
+            Registration.email == sa.bindparam("email"),
+        ),
+        Registration.token_hash == sa.bindparam("token_hash"),
+    )
+)
 
 
 def registration_by_email(event_id: int, email: str) -> Registration | None:
@@ -187,29 +210,46 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     """Give the registration a place or a queue position in a session; return the booking,
     the change the domain allowed, and the placement."""
     db.session.flush()
-    confirmed, waiting, last_key = _standing(session.id)
+    confirmed, waiting, last_key = db.session.execute(_STANDING, {"session_id": session.id}).one()
     placement = capacity.place_new_booking(session.capacity or 0, confirmed, waiting)
     status = booking.status if booking is not None else None
     full = placement.status == WAITLISTED
     change = lifecycle.change_booking(status, lifecycle.BOOK, session.event.status, full)
     if booking is None:
-        booking = Booking(session=session)
-        registration.bookings.append(booking)
+        booking = _insert_booking(registration, session, change.status, last_key + 1)
     else:
         booking.ical_sequence += 1  # booked again after a cancellation: a newer invite
-    booking.status = change.status
-    booking.queue_key = last_key + 1
+        booking.status = change.status
+        booking.queue_key = last_key + 1
     return booking, change, placement
 
 
-def _standing(session_id: int) -> tuple[int, int, int]:
-    """Confirmed and waiting bookings in a session, and its last queue key, in one query."""
-    query = sa.select(
-        sa.func.count().filter(Booking.status == CONFIRMED),
-        sa.func.count().filter(Booking.status == WAITLISTED),
-        sa.func.coalesce(sa.func.max(Booking.queue_key), 0),
-    ).where(Booking.session_id == session_id)
-    return tuple(db.session.execute(query).one())
+# a session's confirmed and waiting bookings and its last queue key, in one query
+_STANDING = sa.select(
+    sa.func.count().filter(Booking.status == CONFIRMED),
+    sa.func.count().filter(Booking.status == WAITLISTED),
+    sa.func.coalesce(sa.func.max(Booking.queue_key), 0),
+).where(Booking.session_id == sa.bindparam("session_id"))
+
+
+_INSERT_BOOKING = sa.insert(Booking).returning(Booking)
+
+
+def _insert_booking(registration, session, status: str, queue_key: int) -> Booking:
+    """Write a new booking now, in one INSERT that returns it as a loaded row: under the
+    day's lock, where every booking of the day waits for this one, it skips the work a
+    flush does to find what changed. The day's change counter is told (a flush would)."""
+    values = {
+        "registration_id": registration.id,
+        "session_id": session.id,
+        "status": status,
+        "queue_key": queue_key,
+    }
+    booking = db.session.scalars(_INSERT_BOOKING, [values]).one()
+    bookings = [*registration.bookings, booking]
+    set_committed_value(registration, "bookings", bookings)
+    changes.note_session(db.session, session.id)
+    return booking
 
 
 def _counts(session_id: int) -> tuple[int, int]:

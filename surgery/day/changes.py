@@ -68,12 +68,23 @@ def _changed(obj, name: str) -> bool:
 
 def _note(session: Session, _context) -> None:
     """After a flush: remember which days the written rows belong to."""
-    pending = session.info.setdefault(PENDING, {"event": set(), "session": set()})
+    pending = _pending(session)
     for objects, whole in ((session.new, True), (session.deleted, True), (session.dirty, False)):
         for obj in objects:
             touched = _days_touched(obj, whole)
             if touched and touched[1] is not None:
                 pending[touched[0]].add(touched[1])
+
+
+def note_session(session: Session, session_id: int) -> None:
+    """Remember a change to one of a day's sessions written without a flush (an INSERT run
+    directly), which the flush hook cannot see: its day's counter moves at the commit."""
+    _pending(session)["session"].add(session_id)
+
+
+def _pending(session: Session) -> dict[str, set]:
+    """The days this transaction has changed so far, as noted."""
+    return session.info.setdefault(PENDING, {"event": set(), "session": set()})
 
 
 def _bump(session: Session) -> None:
@@ -94,13 +105,24 @@ def _bump(session: Session) -> None:
         query = sa.select(EventSession.event_id).where(EventSession.id.in_(unknown))
         events.update(session.execute(query).scalars())
     connection = session.connection()
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = _BUMPS[connection.dialect.name]
     for event_id in sorted(events):  # one order, so two commits never wait on each other
-        statement = insert(DayChange).values(event_id=event_id, counter=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=[DayChange.event_id], set_={"counter": DayChange.counter + 1}
-        )
-        connection.execute(statement)
+        connection.execute(statement, {"event_id": event_id})
+
+
+def _bump_statement(insert):
+    """Add one to a day's counter, making its row at 1 (built once per dialect: nearly every
+    commit runs it)."""
+    statement = insert(DayChange).values(event_id=sa.bindparam("event_id"), counter=1)
+    return statement.on_conflict_do_update(
+        index_elements=[DayChange.event_id], set_={"counter": DayChange.counter + 1}
+    )
+
+
+_BUMPS = {
+    "postgresql": _bump_statement(postgresql.insert),
+    "sqlite": _bump_statement(sqlite.insert),
+}
 
 
 def _forget(session: Session, *_args) -> None:

@@ -101,16 +101,19 @@ def lock_day(event_id: int) -> Event | None:
     Places are decided on a session's capacity: one loaded before the lock (by the page)
     may hold what another transaction has changed since, and would overbook.
     """
-    # one round trip: the day's row locked (FOR UPDATE OF event on PostgreSQL; SQLite's
-    # transaction already holds the write lock) and its sessions as they are now, sessions
-    # added or removed meanwhile included
-    query = (
-        sa.select(Event)
-        .outerjoin(Event.sessions)
-        .options(contains_eager(Event.sessions))
-        .where(Event.id == event_id)
-        .order_by(EventSession.starts_at)
-        .with_for_update(of=Event)
-        .execution_options(populate_existing=True)
-    )
-    return db.session.scalars(query).unique().one_or_none()
+    return db.session.scalars(_LOCK_DAY, {"event_id": event_id}).unique().one_or_none()
+
+
+# one round trip: the day's row locked (FOR NO KEY UPDATE OF event on PostgreSQL, see
+# database.lock_row; SQLite's transaction already holds the write lock) and its sessions as
+# they are now, sessions added or removed meanwhile included; built once, as every booking
+# and every change to a day runs it
+_LOCK_DAY = (
+    sa.select(Event)
+    .outerjoin(Event.sessions)
+    .options(contains_eager(Event.sessions))
+    .where(Event.id == sa.bindparam("event_id"))
+    .order_by(EventSession.starts_at)
+    .with_for_update(of=Event, key_share=True)
+    .execution_options(populate_existing=True)
+)
