@@ -56,6 +56,11 @@ class AboutYouForm(Form):
         self.role_tags.choices = choices((t.id, t.name) for t in role_tags)
         self.topics.choices = choices((t.id, t.name) for t in topics)
 
+    def chose_terms(self) -> bool:
+        """True when the form as sent chose a role tag or a topic, which must be checked
+        against the vocabularies; a form that chose none needs them only to be shown."""
+        return bool(self.role_tags.raw_data or self.topics.raw_data)
+
     def about(self) -> AboutYou:
         """The answers as plain data."""
         return AboutYou(

@@ -31,7 +31,6 @@ from surgery.mail import lost_links
 from surgery.matching import last_time
 from surgery.qr import qr_image
 from surgery.vocabulary import services as vocabulary
-from surgery.vocabulary.models import RoleTag, Topic
 
 bp = Blueprint("bookings", __name__)
 
@@ -55,7 +54,10 @@ def _booking_page(event_id: int):
         page = render_template("bookings/closed.html", event=event, reason=closed)
         return page, 200 if request.method == "GET" else 400
     form = BookingForm()
-    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    if request.method == "GET" or form.chose_terms():
+        form.set_vocabularies(*vocabulary.offered())
+    else:  # nothing to check against them; read below if the form is shown again
+        form.set_vocabularies([], [])
     # every session that needs booking is a valid choice, so a form sent after one started
     # is refused by the service, under the lock, in words; only open ones are offered
     form.sessions.choices = choices((s.id, s.title) for s in event.sessions if s.needs_booking)
@@ -75,6 +77,8 @@ def _booking_page(event_id: int):
         if not web.refused(outcome):
             return _after_booking(event, outcome)
     form.sessions.choices = choices((s.id, s.title) for s in bookable)
+    if not (form.role_tags.choices or form.topics.choices):
+        form.set_vocabularies(*vocabulary.offered())
     places = state.places_by_session(event.sessions)
     page = render_template("bookings/book.html", event=event, form=form, places=places)
     return page, 400 if form.errors else 200
@@ -147,7 +151,7 @@ def update_about(token: str):
     """Change what the person told us about themselves and their needs."""
     registration = registration_or_404(token)
     form = AboutYouForm()
-    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    form.set_vocabularies(*vocabulary.offered())
     if not form.validate():
         return _manage_page(registration, token, form), 400
     about = form.about()
@@ -248,7 +252,7 @@ def registration_or_404(token: str):
 
 def _fill_about_form(form: AboutYouForm, registration) -> None:
     """Show the stored answers in the form."""
-    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    form.set_vocabularies(*vocabulary.offered())
     form.role_tags.data = [t.id for t in registration.role_tags]
     form.topics.data = [t.id for t in registration.topics]
     form.consent.data = registration.consent_sensitive

@@ -23,7 +23,6 @@ from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.models import Event
 from surgery.extensions import db
 from surgery.vocabulary import services as vocabulary
-from surgery.vocabulary.models import RoleTag, Topic
 
 bp = Blueprint("kiosk", __name__)
 KIOSK_KEY = "kiosk_event"
@@ -65,7 +64,7 @@ def page():
         page = render_template("day/kiosk.html", event=event, form=None, wait=None)
         return page, 409 if request.method == "POST" else 200
     form = WalkInForm()
-    form.set_vocabularies(vocabulary.active(RoleTag), vocabulary.active(Topic))
+    form.set_vocabularies(*vocabulary.offered())
     if request.method == "GET":
         form.create_key.data = new_form_key()
     if form.validate_on_submit():

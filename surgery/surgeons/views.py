@@ -28,7 +28,6 @@ from surgery.surgeons import previews, services
 from surgery.surgeons.forms import SurgeonForm, VolunteerForm
 from surgery.surgeons.models import APPROVED, WITHDRAWN
 from surgery.vocabulary import services as vocabulary
-from surgery.vocabulary.models import RoleTag, Topic
 
 bp = Blueprint("surgeons", __name__)
 
@@ -70,7 +69,7 @@ def volunteer_form(event) -> VolunteerForm:
     """The volunteer form for an event, with a fresh form key on first showing."""
     form = VolunteerForm()
     surgeries = [s for s in event.sessions if s.kind == SURGERY]
-    form.set_choices(surgeries, vocabulary.active(RoleTag), vocabulary.active(Topic))
+    form.set_choices(surgeries, *vocabulary.offered())
     if request.method == "GET":
         form.form_key.data = new_form_key()
         form.sessions.data = [s.id for s in surgeries] if len(surgeries) == 1 else []
@@ -92,7 +91,7 @@ def manage(token: str):
     surgeon = surgeon_or_404(token)
     form = SurgeonForm()
     surgeries = [s for s in surgeon.event.sessions if s.kind == SURGERY]
-    form.set_choices(surgeries, vocabulary.active(RoleTag), vocabulary.active(Topic))
+    form.set_choices(surgeries, *vocabulary.offered())
     if request.method == "GET":
         _fill(form, surgeon)
     elif surgeon.status == WITHDRAWN:
