@@ -38,6 +38,10 @@ class Defaults:
     # MAIL_AFTER_REQUEST_LIMIT each time); False leaves all sending to `flask mail worker`
     MAIL_SEND_AFTER_REQUEST = True
     MAIL_AFTER_REQUEST_LIMIT = 20
+    # ...once no request has begun in the process for this long, or after this long at most
+    # (surgery.mail.sender): in a burst of bookings, the answers go first
+    MAIL_AFTER_REQUEST_PAUSE_SECONDS = 0.25
+    MAIL_AFTER_REQUEST_WAIT_SECONDS = 10
     # a sender that dies holds what it claimed this long; renewed while it sends, so it must
     # outlast one message's exchange with the server (a few MAIL_SEND_TIMEOUT_SECONDS)
     MAIL_LEASE_SECONDS = 60
@@ -90,6 +94,8 @@ ENV_SETTINGS = {
     "MAIL_MAX_ATTEMPTS": int,
     "MAIL_SEND_TIMEOUT_SECONDS": float,
     "MAIL_SEND_AFTER_REQUEST": yes,
+    "MAIL_AFTER_REQUEST_PAUSE_SECONDS": float,
+    "MAIL_AFTER_REQUEST_WAIT_SECONDS": float,
     "MAIL_LEASE_SECONDS": float,
     "MAIL_OUTBOX_FOLDER": str,
     "PURGE_INTERVAL_SECONDS": float,

@@ -97,6 +97,70 @@ def test_the_sender_thread_sends_after_the_response_and_keeps_what_fails(live_da
             db.engine.dispose()
 
 
+def sender_app(live_database, server: SmtpServer, pause: float, longest: float):
+    """An app whose web process sends after requests, to this server, with this pause and
+    this longest wait; migrated, with one session of 5 places; (app, event id, session id)."""
+    config = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": server.port,
+        "MAIL_AFTER_REQUEST_PAUSE_SECONDS": pause,
+        "MAIL_AFTER_REQUEST_WAIT_SECONDS": longest,
+    }
+    app = make_app(live_database, MAIL_SEND_AFTER_REQUEST=True, **config)
+    with app.app_context():
+        upgrade()
+        event_id, session_id = seed_bookings(0, capacity=5)
+    return app, event_id, session_id
+
+
+def sent_at(app, address: str) -> dt.datetime:
+    """When the message to this address was recorded as sent."""
+    with app.app_context():
+        query = sa.select(OutboxMessage.sent_at).where(OutboxMessage.to_address == address)
+        return db.session.scalars(query).one()
+
+
+def test_the_sender_waits_until_requests_pause(live_database):
+    """In a run of requests the answers come first: the confirmation goes only once no
+    request has begun for the pause, so after the last request of the run began."""
+    server = SmtpServer()
+    server.start()
+    app, event_id, session_id = sender_app(live_database, server, pause=8, longest=600)
+    client = app.test_client()
+    try:
+        with observing(live_database) as rows:
+            book_at(client, event_id, session_id, "Ann").close()  # wakes the sender
+            # requests for 2 seconds, each begun well within the pause of the one before;
+            # a sender that did not wait would have sent in the first moments of them
+            end = time.monotonic() + 2
+            while time.monotonic() < end:
+                last_began = utcnow()
+                assert client.get(f"/events/{event_id}").status_code == 200
+            wait_for(lambda: rows()["ann@example.org"] == (SENT, 1))
+        assert sent_at(app, "ann@example.org") >= last_began
+        assert received_by(server) == {"ann@example.org": 1}
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_requests_that_never_pause_hold_the_sender_only_until_its_limit(live_database):
+    server = SmtpServer()
+    server.start()
+    # a pause no test waits for: only the limit lets the mail go
+    app, event_id, session_id = sender_app(live_database, server, pause=3600, longest=0.5)
+    try:
+        with observing(live_database) as rows:
+            book_at(app.test_client(), event_id, session_id, "Bob").close()
+            wait_for(lambda: rows()["bob@example.org"] == (SENT, 1))
+        assert received_by(server) == {"bob@example.org": 1}
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
 @pytest.mark.server
 def test_bookings_are_answered_while_a_hung_mail_server_holds_the_sender(
     live_database, monkeypatch
