@@ -125,6 +125,61 @@ def test_a_refused_form_keeps_every_choice_ticked(client, make_event):
     assert count(Registration) == 0
 
 
+def offered(page: str, name: str) -> list[str]:
+    """The values of a checkbox group, in the order the page offers them."""
+    return re.findall(rf'<input [^>]*name="{name}"[^>]*value="([^"]*)"', page)
+
+
+def active_ids(model) -> list[str]:
+    """The active terms of a vocabulary, in the organiser's order."""
+    query = sa.select(model.id).where(model.active.is_(True)).order_by(model.position, model.id)
+    return [str(i) for i in db.session.scalars(query)]
+
+
+def test_a_refused_form_that_chose_no_term_still_offers_every_term_in_order(client, make_event):
+    # sent with no role tag or topic, the form needs no vocabulary to be checked; shown
+    # again, it must offer them all, as the empty form did
+    event = make_event()
+    empty = client.get(f"/events/{event.id}/book").text
+    refused = book(client, event, "", email="sam@example.org")
+    assert refused.status_code == 400
+    for name, model in (("role_tags", RoleTag), ("topics", Topic)):
+        assert offered(refused.text, name) == offered(empty, name) == active_ids(model)
+        assert active_ids(model), f"the seeded {name} are offered"
+
+
+def test_a_booking_that_chose_no_term_reads_no_vocabulary_and_one_that_did_is_checked(
+    client, make_event
+):
+    event = make_event()
+    page = client.get(f"/events/{event.id}/book").text  # the form, read with its terms
+    sent = {"sessions": [event.sessions[0].id], "csrf_token": csrf_from(page)}
+    sent |= {"form_key": re.search(r'name="form_key"[^>]*value="([^"]*)"', page).group(1)}
+    seen: list[str] = []
+    engine = db.engine
+    record = lambda _c, _cu, statement, *_a: seen.append(statement)  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        plain = client.post(
+            f"/events/{event.id}/book", data={**sent, "name": "Sam", "email": "sam@example.org"}
+        )
+        read_for_plain = [s for s in seen if "FROM role_tag" in s or "FROM topic" in s]
+        seen.clear()
+        unknown = client.post(
+            f"/events/{event.id}/book",
+            data={**sent, "name": "Ann", "email": "ann@example.org", "topics": [987654]},
+        )
+        read_for_unknown = [s for s in seen if "FROM role_tag" in s and "FROM topic" in s]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert plain.status_code == 303
+    assert read_for_plain == []
+    assert read_for_unknown  # the topic chosen is checked against the topics offered
+    assert unknown.status_code == 400
+    assert "not a valid choice" in field_error(unknown.text, "topics")
+    assert count(Registration) == 1  # Sam's
+
+
 def test_session_of_another_event_is_refused(client, make_event):
     event = make_event(title="Leeds day")
     other = make_event(title="Bradford day")

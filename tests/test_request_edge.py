@@ -125,9 +125,12 @@ def test_a_post_that_reads_first_takes_the_write_lock_only_for_its_change(edge):
     def record(_conn, _cursor, statement, *_args):
         statements.append(statement.split()[0] + (" IMMEDIATE" * ("IMMEDIATE" in statement)))
 
+    ends: list[str] = []
     with edge.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", record)
+    sa.event.listen(engine, "rollback", lambda _conn: ends.append("rollback"))
+    sa.event.listen(engine, "commit", lambda _conn: ends.append("commit"))
     try:
         answer = edge.test_client().post("/t/read-first").text
     finally:
@@ -137,3 +140,6 @@ def test_a_post_that_reads_first_takes_the_write_lock_only_for_its_change(edge):
     if engine.dialect.name == "sqlite":  # PostgreSQL begins its transactions unseen
         assert statements[:2] == ["BEGIN", "SELECT"]  # the reads hold no write lock
         assert statements[2:4] == ["BEGIN IMMEDIATE", "INSERT"]  # the change takes it
+        assert ends[:2] == ["rollback", "commit"]  # the reading ends before the change
+    else:  # rows are locked one by one: the reads and the change share a transaction
+        assert ends[:1] == ["commit"]
