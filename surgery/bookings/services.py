@@ -150,14 +150,6 @@ _KNOWN = sa.select(Registration).where(
 )
 
 
-def registration_by_email(event_id: int, email: str) -> Registration | None:
-    """The registration an email address has for a day, if any."""
-    query = sa.select(Registration).where(
-        Registration.event_id == event_id, Registration.email == email.strip().lower()
-    )
-    return db.session.scalars(query).one_or_none()
-
-
 def add_sessions(registration: Registration, session_ids: list[int]) -> list[Booking]:
     """Book more sessions of the same day from the private link; return the new bookings."""
     event = lock_event_of(registration)
@@ -210,7 +202,7 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     """Give the registration a place or a queue position in a session; return the booking,
     the change the domain allowed, and the placement."""
     db.session.flush()
-    confirmed, waiting, last_key = db.session.execute(_STANDING, {"session_id": session.id}).one()
+    confirmed, waiting, last_key = standing(session.id)
     placement = capacity.place_new_booking(session.capacity or 0, confirmed, waiting)
     status = booking.status if booking is not None else None
     full = placement.status == WAITLISTED
@@ -224,12 +216,18 @@ def _place(registration: Registration, session: EventSession, booking: Booking |
     return booking, change, placement
 
 
-# a session's confirmed and waiting bookings and its last queue key, in one query
+# built once: every booking, promotion and walk-in runs it
 _STANDING = sa.select(
     sa.func.count().filter(Booking.status == CONFIRMED),
     sa.func.count().filter(Booking.status == WAITLISTED),
     sa.func.coalesce(sa.func.max(Booking.queue_key), 0),
 ).where(Booking.session_id == sa.bindparam("session_id"))
+
+
+def standing(session_id: int) -> tuple[int, int, int]:
+    """Confirmed and waiting bookings in a session, and its last queue key, in one query."""
+    confirmed, waiting, last_key = db.session.execute(_STANDING, {"session_id": session_id}).one()
+    return confirmed, waiting, last_key
 
 
 _INSERT_BOOKING = sa.insert(Booking).returning(Booking)
@@ -252,22 +250,9 @@ def _insert_booking(registration, session, status: str, queue_key: int) -> Booki
     return booking
 
 
-def _counts(session_id: int) -> tuple[int, int]:
-    """Confirmed and waiting bookings in a session."""
-    rows = dict(
-        db.session.execute(
-            sa.select(Booking.status, sa.func.count())
-            .where(Booking.session_id == session_id)
-            .group_by(Booking.status)
-        ).all()
-    )
-    return rows.get(CONFIRMED, 0), rows.get(WAITLISTED, 0)
-
-
 def next_queue_key(session_id: int) -> int:
     """A queue key after every other in the session."""
-    query = sa.select(sa.func.max(Booking.queue_key)).where(Booking.session_id == session_id)
-    return (db.session.scalar(query) or 0) + 1
+    return standing(session_id)[2] + 1
 
 
 def apply_about(registration: Registration, about: AboutYou) -> None:
@@ -359,7 +344,7 @@ def refill(session: EventSession) -> list[Booking]:
     if session.capacity is None:
         return []
     queue = waiting_list(session.id)
-    confirmed, _ = _counts(session.id)
+    confirmed, _, _ = standing(session.id)
     ids = set(capacity.to_promote(session.capacity, confirmed, [b.id for b in queue]))
     promoted = [b for b in queue if b.id in ids]
     over = is_over(session)  # a session that has started may still take someone on the day
@@ -384,7 +369,7 @@ def place_on_arrival(booking: Booking) -> bool:
     session = booking.session
     if booking.status != WAITLISTED or session.capacity is None:
         return False
-    confirmed, _ = _counts(session.id)
+    confirmed, _, _ = standing(session.id)
     if capacity.places_left(session.capacity, confirmed) <= 0:
         return False
     try:
