@@ -302,6 +302,18 @@ def test_places_cannot_be_given_away_before_the_grace_period_ends(organiser_clie
     assert told() == set()
 
 
+def test_no_places_are_offered_once_everyone_with_a_place_is_here(organiser_client, full_day):
+    started(full_day, minutes_ago=20)
+    offered = plain(organiser_client.get(checkin_url(full_day)).text)
+    assert "2 on the waiting list are here; 1 with a place has not arrived." in offered
+
+    arrive(organiser_client, full_day, "Ben")
+    page = plain(organiser_client.get(checkin_url(full_day)).text)
+
+    assert "on the waiting list are here" not in page
+    assert "Give their places to people waiting here" not in page
+
+
 def test_after_the_grace_period_places_go_to_people_waiting_here_in_one_step(
     organiser_client, full_day
 ):

@@ -84,6 +84,52 @@ def test_check_in_and_the_floor_send_the_same_statements_for_50_and_5000_people(
         assert len(small) <= 16, label  # a fixed number, and a small one
 
 
+def plans_of(client, url: str) -> dict[str, list[str]]:
+    """SQLite's plan for each statement of a page built afresh: statement -> its steps."""
+    sent: list[tuple[str, tuple]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    client.get(url)
+    live.fragments.copies.clear()
+    live.states.copies.clear()
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    connection = db.session.connection()
+    return {
+        statement: [
+            row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+        ]
+        for statement, params in sent
+    }
+
+
+def test_at_5000_people_no_page_reads_a_whole_table_or_sorts_the_check_in_list(
+    organiser_client, days
+):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plans; PostgreSQL plans by its statistics")
+    day = days[5000]
+    pages = (checkin_url(day), f"{checkin_url(day)}?q={SEARCH}", f"{floor_url(day)}/live")
+    for url in pages:
+        for statement, steps in plans_of(organiser_client, url).items():
+            whole = [s for s in steps if re.match(r"SCAN (registration|booking|help_record)\b", s)]
+            assert not whole, (url, statement, steps)  # e.g. pairings of every day, by email
+
+    # the first page of the list is read from the index in its order, not sorted afterwards
+    listing = [
+        steps
+        for statement, steps in plans_of(organiser_client, checkin_url(day)).items()
+        if "FROM registration" in statement and "LIMIT" in statement
+    ]
+    assert listing and not any("TEMP B-TREE FOR ORDER BY" in s for s in listing[0]), listing
+
+
 def test_check_in_lists_a_page_and_the_search_finds_anyone(organiser_client, days):
     day = days[5000]
     page = organiser_client.get(checkin_url(day)).text

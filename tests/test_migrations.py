@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import warnings
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -17,7 +18,11 @@ from tests.test_outbox import app_on
 
 
 def test_the_migrated_database_matches_the_models(app):
-    with app.app_context(), db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection, warnings.catch_warnings():
+        # SQLite cannot reflect an index on expressions (the check-in list's order), and
+        # Alembic leaves such indexes out of its comparison there; PostgreSQL compares them
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
 

@@ -175,11 +175,10 @@ def _people_on_the_floor(session: EventSession) -> list[Booking]:
     """Bookings of people with a surgeon now, and of people here for a surgeon and waiting
     for one: confirmed places, and waiting-list places of people who came anyway. Someone
     whose pairing ran to its end is not waiting; someone sent back into the queue is."""
-    records = sa.select(HelpRecord.id).where(
-        HelpRecord.session_id == session.id, HelpRecord.booking_id == Booking.id
-    )
-    with_a_surgeon = records.where(HelpRecord.ended_at.is_(None)).exists()
-    done = records.where(HelpRecord.back_in_queue.is_(False)).exists()
+    # each set is read once from the session's pairings, not asked again for every booking
+    records = sa.select(HelpRecord.booking_id).where(HelpRecord.session_id == session.id)
+    with_a_surgeon = Booking.id.in_(records.where(HelpRecord.ended_at.is_(None)))
+    done = Booking.id.in_(records.where(HelpRecord.back_in_queue.is_(False)))
     waiting = sa.and_(
         Booking.status.in_((CONFIRMED, WAITLISTED)),
         Registration.checked_in_at.is_not(None),

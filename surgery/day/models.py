@@ -15,11 +15,11 @@ class HelpRecord(db.Model):
     """One pairing on the surgery floor, from start to end."""
 
     __tablename__ = "help_record"
+    # the floor reads a session's pairings going on (ended_at null) and the latest finished
+    __table_args__ = (sa.Index("ix_help_record_session_ended", "session_id", "ended_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("event_session.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_session.id", ondelete="CASCADE"))
     # indexed: the floor asks, for each person here, whether their pairing is over
     booking_id: Mapped[int] = mapped_column(
         sa.ForeignKey("booking.id", ondelete="CASCADE"), index=True

@@ -87,37 +87,43 @@ class Offered:
 def offers(event: Event, now: dt.datetime | None = None) -> list[Offered]:
     """Sessions of the day, not over, where someone waiting is here and someone booked is
     not: the check-in page offers to give their places away (from the grace period's end).
-    One GROUP BY query, however many people booked."""
+
+    Counted by the database: first who is waiting and here (read from the short waiting
+    lists), then, only in sessions where someone is, who has not come; one query, or two,
+    however many people booked."""
     now = now or utcnow()
     sessions = [s for s in event.sessions if s.needs_booking and now < s.ends_at]
     if not sessions:
         return []
     here = Registration.checked_in_at.is_not(None)
-    absent = sa.and_(Booking.status == CONFIRMED, ~here)
-    waiting_here = sa.and_(Booking.status == WAITLISTED, here)
-    counted = db.session.execute(
-        sa.select(
-            Booking.session_id,
-            sa.func.count(sa.case((absent, 1))),
-            sa.func.count(sa.case((waiting_here, 1))),
-        )
-        .join(Booking.registration)
-        .where(Booking.session_id.in_([s.id for s in sessions]))
-        .group_by(Booking.session_id)
-    )
-    found = {session_id: (lost, got) for session_id, lost, got in counted}
+    waiting_here = _per_session([s.id for s in sessions], Booking.status == WAITLISTED, here)
+    absent = _per_session(list(waiting_here), Booking.status == CONFIRMED, ~here)
     event_rules = (event.grace_minutes, now, event.status)
     return [
         Offered(
             session=s,
-            absent=found[s.id][0],
-            waiting_here=found[s.id][1],
+            absent=absent[s.id],
+            waiting_here=waiting_here[s.id],
             opens_at=no_shows.opens_at(s.starts_at, event.grace_minutes),
             refusal=no_shows.refusal(s.starts_at, s.ends_at, *event_rules),
         )
         for s in sessions
-        if found.get(s.id, (0, 0))[0] and found[s.id][1]
+        if absent.get(s.id)
     ]
+
+
+def _per_session(session_ids: list[int], *conditions) -> dict[int, int]:
+    """session id -> how many of its bookings meet the conditions (sessions with none are
+    left out); no query when there are no sessions."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Booking.session_id, sa.func.count())
+        .join(Booking.registration)
+        .where(Booking.session_id.in_(session_ids), *conditions)
+        .group_by(Booking.session_id)
+    )
+    return {session_id: count for session_id, count in rows}
 
 
 def offer_for(session: EventSession, now: dt.datetime | None = None, fresh=False) -> Offer:
