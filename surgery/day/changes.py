@@ -6,8 +6,10 @@ services stay as they are and a change rolled back moves nothing. The bump is wr
 before the commit, after the day's lock, so it holds the counter's row only for a moment.
 """
 
+import functools
+import importlib
+
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.util import identity_key
 
@@ -105,24 +107,20 @@ def _bump(session: Session) -> None:
         query = sa.select(EventSession.event_id).where(EventSession.id.in_(unknown))
         events.update(session.execute(query).scalars())
     connection = session.connection()
-    statement = _BUMPS[connection.dialect.name]
+    statement = _bump_statement(connection.dialect.name)
     for event_id in sorted(events):  # one order, so two commits never wait on each other
         connection.execute(statement, {"event_id": event_id})
 
 
-def _bump_statement(insert):
-    """Add one to a day's counter, making its row at 1 (built once per dialect: nearly every
-    commit runs it)."""
+@functools.cache
+def _bump_statement(dialect: str):
+    """Add one to a day's counter, making its row at 1. Built once for the database in use
+    (nearly every commit runs it); the other database's dialect is never imported."""
+    insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
     statement = insert(DayChange).values(event_id=sa.bindparam("event_id"), counter=1)
     return statement.on_conflict_do_update(
         index_elements=[DayChange.event_id], set_={"counter": DayChange.counter + 1}
     )
-
-
-_BUMPS = {
-    "postgresql": _bump_statement(postgresql.insert),
-    "sqlite": _bump_statement(sqlite.insert),
-}
 
 
 def _forget(session: Session, *_args) -> None:
