@@ -8,6 +8,7 @@ from surgery import (
     config,
     database,
     errors,
+    gate,
     headers,
     limits,
     migrations,
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     headers.register(app)
     sender.register(app)
+    gate.register(app)
     templating.register(app)
     register_commands(app)
     if app.config["PAGE_CACHE_SECONDS"] > 0:

@@ -61,6 +61,9 @@ class Defaults:
     # is held meanwhile), looking at the day's change counter every LIVE_CHECK_SECONDS
     LIVE_STREAM_SECONDS = 25.0
     LIVE_CHECK_SECONDS = 0.5
+    # each web process runs one booking at a time (surgery.gate); one that has waited this
+    # long for its turn goes ahead anyway
+    BOOKING_GATE_WAIT_SECONDS = 5.0
     MAX_CONTENT_LENGTH = 256 * 1024  # the longest form is a few pages of text
     # Rate limits (Flask-Limiter) on the forms anyone can send; see README for the reasons
     RATELIMIT_ENABLED = True

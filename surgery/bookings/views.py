@@ -1,5 +1,7 @@
 """Booking a surgery day, and the private manage link."""
 
+from contextlib import nullcontext
+
 from flask import (
     Blueprint,
     Response,
@@ -26,6 +28,7 @@ from surgery.domain.tokens import is_form_key, new_form_key
 from surgery.events.services import published_event
 from surgery.feeds import adding
 from surgery.forms import LostLinkForm, choices
+from surgery.gate import booking_turn
 from surgery.links import public_url
 from surgery.mail import lost_links
 from surgery.matching import last_time
@@ -39,7 +42,10 @@ bp = Blueprint("bookings", __name__)
 @limits.public_form
 def book(event_id: int):
     """The booking form; one submit books every chosen session."""
-    with reading_first():  # on SQLite, a burst of bookings waits for each other's change only
+    # one booking at a time in this process (surgery.gate); showing the form needs no turn.
+    # On SQLite, a burst of bookings waits for each other's change only (reading_first).
+    turn = booking_turn() if request.method == "POST" else nullcontext()
+    with turn, reading_first():
         return _booking_page(event_id)
 
 
