@@ -236,3 +236,18 @@ def test_a_screen_that_has_the_floor_gets_304_and_nothing_is_worked_out(
     assert other.status_code == 200 and worked_out == []
     assert organiser_client.get(floor_url(day)).status_code == 200
     assert worked_out == []
+
+
+def test_the_bookings_spreadsheet_reads_the_same_statements_for_50_and_5000_people(
+    organiser_client, days
+):
+    sent = {}
+    for n, day in days.items():
+        url = f"/organise/events/{day.event_id}/bookings.csv?sensitive=1"
+        organiser_client.get(url)  # who is signed in, known as for any later download
+        sent[n], answer = statements_of(organiser_client, url)
+        lines = answer.data.decode("utf-8-sig").splitlines()
+        assert len(lines) == 1 + n  # the header, then everyone booked
+        assert day.last_name in answer.data.decode("utf-8-sig")
+
+    assert len(sent[50]) == len(sent[5000]), (sent[50], sent[5000])

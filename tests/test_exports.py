@@ -122,6 +122,30 @@ def test_asked_for_the_download_has_the_sensitive_answers(organiser_client, make
     assert rows == [HEADER + SENSITIVE_HEADER, *expected_rows(event, sensitive=True)]
 
 
+def test_the_download_goes_session_by_session_with_topics_in_the_vocabulary_s_order(
+    organiser_client, make_event
+):
+    event = make_event(sessions=TWO_SESSIONS)
+    workshop, afternoon = (s.id for s in event.sessions)
+    # chosen against the vocabulary's order: the sheet lists them in its order
+    book(organiser_client, event, "Cat", sessions=[afternoon, workshop],
+         topics=ids(Topic, "Instagram", "Blogging"))  # fmt: skip
+    book(organiser_client, event, "Dan", sessions=[afternoon, workshop])  # waits for Workshop
+    book(organiser_client, event, "Eve", sessions=[afternoon])
+    registration("Eve").bookings[0].status = CANCELLED  # cancelled: not in the sheet
+    db.session.commit()
+
+    _, rows = download(organiser_client, event)
+
+    listed = [(row[0], row[2], row[5], row[6], row[7]) for row in rows[1:]]
+    assert listed == [
+        ("Cat", "Workshop", "Booked", "", "Blogging; Instagram"),
+        ("Dan", "Workshop", "Waiting list", "1", ""),
+        ("Cat", "Afternoon", "Booked", "", "Blogging; Instagram"),
+        ("Dan", "Afternoon", "Booked", "", ""),
+    ]
+
+
 def test_the_event_page_offers_both_downloads_and_the_needs_sheet(organiser_client, make_event):
     event = make_event()
     page = organiser_client.get(f"/organise/events/{event.id}").text

@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from surgery.audit import log
 from surgery.bookings import services as bookings
 from surgery.bookings.models import Booking, Registration
 from surgery.database import fresh, lock_row
 from surgery.domain import audit, lifecycle, no_shows
-from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
+from surgery.domain.capacity import CONFIRMED, WAITLISTED
 from surgery.domain.errors import DomainError
 from surgery.domain.online import IN_PERSON
 from surgery.domain.reminders import DEFAULT_DAYS_BEFORE
@@ -251,35 +250,6 @@ def _new_session(event: Event, data: SessionData) -> EventSession:
     apply_session(event, session, data, Booked())
     log.record(audit.CHANGED_SESSION, event.id, f"session {session.id}", detail="created")
     return session
-
-
-@dataclass
-class SessionView:
-    """One session's people for the organiser: confirmed and waiting, in order."""
-
-    session: EventSession
-    confirmed: list[Booking]
-    waiting: list[Booking]
-
-
-def event_overview(event: Event) -> list[SessionView]:
-    """Bookings of every session of an event, loaded in one query, for the bookings
-    spreadsheet (the event page reads a page of people at a time: organise/people.py)."""
-    rows = db.session.scalars(
-        sa.select(Booking)
-        .join(Booking.session)
-        .where(EventSession.event_id == event.id, Booking.status != CANCELLED)
-        .options(
-            selectinload(Booking.registration).selectinload(Registration.role_tags),
-            selectinload(Booking.registration).selectinload(Registration.topics),
-        )
-        .order_by(Booking.queue_key, Booking.id)
-    ).all()
-    views = {s.id: SessionView(s, [], []) for s in event.sessions}
-    for booking in rows:
-        view = views[booking.session_id]
-        (view.confirmed if booking.status == CONFIRMED else view.waiting).append(booking)
-    return list(views.values())
 
 
 def booking_of_event(event: Event, booking_id: int) -> Booking | None:
