@@ -5,22 +5,20 @@ the booking service one at a time, and every one of them is booked; a booking th
 waited its limit for a turn goes ahead.
 """
 
-import datetime as dt
 import threading
 import time
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from surgery.bookings import services
 from surgery.bookings.models import Booking, Registration
-from surgery.database import utcnow
 from surgery.domain.capacity import CONFIRMED, WAITLISTED
-from surgery.events.models import PUBLISHED, SURGERY, Event, EventSession
 from surgery.extensions import db
 from surgery.gate import Gate
 from tests.conftest import make_app
+from tests.live_server import migrate
+from tests.test_concurrency import seed_event
 
 PEOPLE = 6
 CAPACITY = 3
@@ -31,23 +29,9 @@ IN_THE_SERVICE = 0.05  # seconds each booking stays in the service: room for ano
 def gated_day(live_database):
     """An app on a database of its own (CSRF aside: the forms are sent straight), with one
     published day of one surgery session; (app, event id, session id)."""
-    app = make_app(live_database, WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        upgrade()
-        start = utcnow().replace(microsecond=0) + dt.timedelta(days=7)
-        event = Event(title="Gate day", venue_name="Library", city="Leeds", status=PUBLISHED)
-        event.sessions.append(
-            EventSession(
-                kind=SURGERY,
-                title="Surgery space",
-                starts_at=start,
-                ends_at=start + dt.timedelta(hours=3),
-                capacity=CAPACITY,
-            )
-        )
-        db.session.add(event)
-        db.session.commit()
-        return app, event.id, event.sessions[0].id
+    migrate(live_database)
+    event_id, session_id = seed_event(live_database, capacity=CAPACITY)
+    return make_app(live_database, WTF_CSRF_ENABLED=False), event_id, session_id
 
 
 def test_bookings_sent_at_once_in_one_process_are_made_one_at_a_time(gated_day, monkeypatch):

@@ -104,8 +104,9 @@ class Browser:
         return parser.fields
 
 
-def seed_event(url: str) -> tuple[int, int]:
-    """A published event with one surgery session of CAPACITY places; (event id, session id)."""
+def seed_event(url: str, capacity: int = CAPACITY) -> tuple[int, int]:
+    """A published event with one surgery session of `capacity` places (CAPACITY unless
+    said); (event id, session id)."""
     app = make_app(url)
     try:
         with app.app_context():
@@ -118,7 +119,7 @@ def seed_event(url: str) -> tuple[int, int]:
                 title="Surgery space",
                 starts_at=start,
                 ends_at=start + dt.timedelta(hours=3),
-                capacity=CAPACITY,
+                capacity=capacity,
             )
             event.sessions.append(session)
             db.session.add(event)
