@@ -16,6 +16,7 @@ from surgery.retention.cli import purge_round
 from tests.conftest import ORGANISER_PASSWORD, book, count, is_ticked, post_form
 from tests.mail_fixtures import text_of
 from tests.test_after_the_day import check_in, numbers_url, registration
+from tests.test_arrival import started
 from tests.test_checkin_states import walk_in
 
 DAY = dt.timedelta(days=1)
@@ -166,8 +167,9 @@ def test_a_walk_in_can_choose_the_follow_up_at_the_door(organiser_client, make_e
 def test_the_door_can_choose_the_follow_up_for_someone_here(
     client, organiser_client, make_event, mailbox
 ):
-    event = make_event(days_ahead=0)
+    event = make_event()
     book(client, event, "Ben")
+    started(event, minutes_ago=0)  # booked beforehand; the day is on now
     check_in(organiser_client, event, "Ben")
     url = f"/organise/events/{event.id}/checkin"
     ben = registration("Ben")
@@ -189,8 +191,9 @@ def test_the_door_can_choose_the_follow_up_for_someone_here(
 
 
 def test_the_door_can_take_the_follow_up_back(client, organiser_client, make_event):
-    event = make_event(days_ahead=0)
+    event = make_event()
     book(client, event, "Ana", follow_up="y")
+    started(event, minutes_ago=0)
     url = f"/organise/events/{event.id}/checkin"
     ana = registration("Ana")
 
@@ -220,7 +223,7 @@ def test_nobody_without_an_email_address_is_offered_the_follow_up(organiser_clie
 
 
 def test_the_follow_up_at_the_door_needs_the_form_key(organiser_client, make_event, client):
-    event = make_event(days_ahead=0)
+    event = make_event()
     book(client, event, "Ben")
     ben = registration("Ben")
 
