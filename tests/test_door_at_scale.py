@@ -36,13 +36,14 @@ def floor_url(day) -> str:
     return f"/organise/sessions/{day.session_id}/floor"
 
 
-def statements_of(client, url: str, **kw) -> tuple[list[str], object]:
-    """The SQL statements one request sends (savepoints aside), and its answer."""
-    sent: list[str] = []
+def sent_by(client, url: str, **kw) -> tuple[list[tuple[str, object]], object]:
+    """The SQL statements one request sends (savepoints aside), each with its parameters,
+    and its answer."""
+    sent: list[tuple[str, object]] = []
 
-    def record(_conn, _cursor, statement, *_args):
+    def record(_conn, _cursor, statement, parameters, *_args):
         if not statement.startswith(NOT_COUNTED):
-            sent.append(statement)
+            sent.append((statement, parameters))
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
@@ -53,13 +54,24 @@ def statements_of(client, url: str, **kw) -> tuple[list[str], object]:
     return sent, answer
 
 
-def built_afresh(client, url: str) -> list[str]:
-    """The statements of a page built from nothing, as the first screen after a change
-    (after one request, so who is signed in is known as for any later page)."""
+def statements_of(client, url: str, **kw) -> tuple[list[str], object]:
+    """The SQL statements one request sends (savepoints aside), and its answer."""
+    sent, answer = sent_by(client, url, **kw)
+    return [statement for statement, _ in sent], answer
+
+
+def sent_afresh(client, url: str) -> list[tuple[str, object]]:
+    """The statements (with parameters) of a page built from nothing, as the first screen
+    after a change (after one request, so who is signed in is known as for any later page)."""
     client.get(url)
     live.fragments.copies.clear()
     live.states.copies.clear()
-    return statements_of(client, url)[0]
+    return sent_by(client, url)[0]
+
+
+def built_afresh(client, url: str) -> list[str]:
+    """The statements of a page built from nothing, as the first screen after a change."""
+    return [statement for statement, _ in sent_afresh(client, url)]
 
 
 @pytest.fixture
@@ -85,27 +97,14 @@ def test_check_in_and_the_floor_send_the_same_statements_for_50_and_5000_people(
 
 
 def plans_of(client, url: str) -> dict[str, list[str]]:
-    """SQLite's plan for each statement of a page built afresh: statement -> its steps."""
-    sent: list[tuple[str, tuple]] = []
-
-    def record(_conn, _cursor, statement, parameters, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, parameters))
-
-    client.get(url)
-    live.fragments.copies.clear()
-    live.states.copies.clear()
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+    """SQLite's plan for each SELECT of a page built afresh: statement -> its steps."""
     connection = db.session.connection()
     return {
         statement: [
             row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
         ]
-        for statement, params in sent
+        for statement, params in sent_afresh(client, url)
+        if statement.lstrip().upper().startswith("SELECT")
     }
 
 

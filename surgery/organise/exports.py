@@ -1,22 +1,18 @@
 """What organisers download or print about a day's people: the bookings spreadsheet and
 the venue's needs sheet."""
 
+import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
 
-from surgery.bookings.models import (
-    Booking,
-    Registration,
-    registration_role_tag,
-    registration_topic,
-)
+from surgery.bookings.models import Booking, Registration
 from surgery.domain import export, needs
 from surgery.domain.access import labels as access_labels
 from surgery.domain.capacity import CANCELLED, CONFIRMED
 from surgery.events.models import Event, EventSession
 from surgery.extensions import db
-from surgery.vocabulary.models import RoleTag, Topic
+from surgery.organise.people import ROLE_TAGS, TOPICS, term_names
 
 
 def bookings_csv(event: Event, sensitive: bool = False) -> str:
@@ -24,23 +20,24 @@ def bookings_csv(event: Event, sensitive: bool = False) -> str:
     places in booking order, then the waiting list in its order. Sensitive answers are read
     and written only when asked for. Reads the columns it writes, in the same statements
     however many people booked."""
-    sessions = {s.id: s for s in event.sessions}
-    topics = _names_by_person(event, registration_topic.c.topic_id, Topic)
-    role_tags = (
-        _names_by_person(event, registration_role_tag.c.role_tag_id, RoleTag) if sensitive else {}
-    )
-    confirmed: dict[int, list] = {s: [] for s in sessions}
-    waiting: dict[int, list] = {s: [] for s in sessions}
+    day = sa.select(Registration.id).where(Registration.event_id == event.id)
+    topics = term_names(TOPICS, day)
+    role_tags = term_names(ROLE_TAGS, day) if sensitive else {}
+    confirmed: dict[int, list] = {s.id: [] for s in event.sessions}
+    waiting: dict[int, list] = {s.id: [] for s in event.sessions}
     for booked in db.session.execute(_bookings_of(event, sensitive)):
         (confirmed if booked.status == CONFIRMED else waiting)[booked.session_id].append(booked)
     rows = []
-    for session_id, session in sessions.items():
-        numbered = [(None, b) for b in confirmed[session_id]]
-        numbered += list(enumerate(waiting[session_id], start=1))
-        rows += [
-            _row(event, session, booked, position, topics, role_tags)
-            for position, booked in numbered
-        ]
+    for session in event.sessions:
+        where = (session.title, _local(event, session.starts_at), session.kind_label)
+        numbered = [(None, b) for b in confirmed[session.id]]
+        numbered += list(enumerate(waiting[session.id], start=1))
+        for position, booked in numbered:
+            person = booked.registration_id
+            row = _row(event, where, booked, position, topics.get(person, []))
+            if sensitive:
+                row = _with_sensitive(row, booked, role_tags.get(person, []))
+            rows.append(row)
     return export.to_csv(rows, sensitive)
 
 
@@ -74,49 +71,34 @@ def _bookings_of(event: Event, sensitive: bool):
     )
 
 
-def _names_by_person(event: Event, term_id: sa.Column, term) -> dict[int, str]:
-    """registration id -> the names of their terms (topics or role tags: `term_id` is the
-    link table's column) in the vocabulary's order, joined for a cell; one query for the
-    whole day."""
-    link = term_id.table
-    rows = db.session.execute(
-        sa.select(link.c.registration_id, term.name)
-        .join(term, term.id == term_id)
-        .join(Registration, Registration.id == link.c.registration_id)
-        .where(Registration.event_id == event.id)
-        .order_by(link.c.registration_id, term.position)
-    )
-    names: dict[int, list[str]] = {}
-    for registration_id, name in rows:
-        names.setdefault(registration_id, []).append(name)
-    return {registration_id: "; ".join(terms) for registration_id, terms in names.items()}
-
-
-def _row(event, session, booked, position, topics, role_tags) -> export.ExportRow:
-    """One booking in words, every column it read filled (the export chooses which to show)."""
-    said = {}
-    if "help_text" in booked._fields:  # the sensitive columns were read
-        said = {
-            "role_tags": role_tags.get(booked.registration_id, ""),
-            "help_wanted": booked.help_text or "",
-            "access_needs": "; ".join(access_labels(booked.access_needs or [])),
-            "access_other": booked.access_other or "",
-            "lived_experience": export.yes(booked.wants_lived_experience),
-        }
+def _row(event: Event, where: tuple, booked, position, topics: list[str]) -> export.ExportRow:
+    """One booking in words; `where`: its session's title, start and kind, as cells."""
+    title, starts, kind = where
     return export.ExportRow(
         name=booked.name,
         email=booked.email or "",
-        session=session.title,
-        starts=_local(event, session.starts_at),
-        kind=session.kind_label,
+        session=title,
+        starts=starts,
+        kind=kind,
         state=export.state_words(booked.status),
         waiting_position=str(position or ""),
-        topics=topics.get(booked.registration_id, ""),
+        topics="; ".join(topics),
         languages="; ".join(booked.languages or []),
         walk_in=export.yes(booked.is_walk_in),
         checked_in=_local(event, booked.checked_in_at),
         booked_at=_local(event, booked.created_at),
-        **said,
+    )
+
+
+def _with_sensitive(row: export.ExportRow, booked, role_tags: list[str]) -> export.ExportRow:
+    """The row with the sensitive answers filled in (read only when asked for)."""
+    return dataclasses.replace(
+        row,
+        role_tags="; ".join(role_tags),
+        help_wanted=booked.help_text or "",
+        access_needs="; ".join(access_labels(booked.access_needs or [])),
+        access_other=booked.access_other or "",
+        lived_experience=export.yes(booked.wants_lived_experience),
     )
 
 

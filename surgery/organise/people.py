@@ -195,6 +195,28 @@ def _waiting_positions(shown):
     )
 
 
+ROLE_TAGS = (RoleTag, registration_role_tag.c.role_tag_id)
+TOPICS = (Topic, registration_topic.c.topic_id)
+
+
+def term_names(terms, registrations) -> dict[int, list[str]]:
+    """registration id -> the names of their role tags or topics (`terms`: ROLE_TAGS or
+    TOPICS), in the vocabulary's order, for `registrations` (ids, or a query of them); one
+    query, for a page of people or a whole day."""
+    term, column = terms
+    link = column.table
+    rows = db.session.execute(
+        sa.select(link.c.registration_id, term.name)
+        .join(term, term.id == column)
+        .where(link.c.registration_id.in_(registrations))
+        .order_by(term.position, term.id)
+    )
+    names: dict[int, list[str]] = {}
+    for registration_id, name in rows:
+        names.setdefault(registration_id, []).append(name)
+    return names
+
+
 def _add_terms(rows: list[Row]) -> None:
     """Role tags and topics of just the people on the page, in one query each."""
     by_person: dict[int, list[Row]] = {}
@@ -202,16 +224,7 @@ def _add_terms(rows: list[Row]) -> None:
         by_person.setdefault(row.registration_id, []).append(row)
     if not by_person:
         return
-    for term, link, column, attribute in (
-        (RoleTag, registration_role_tag, registration_role_tag.c.role_tag_id, "role_tags"),
-        (Topic, registration_topic, registration_topic.c.topic_id, "topics"),
-    ):
-        query = (
-            sa.select(link.c.registration_id, term.name)
-            .join(term, term.id == column)
-            .where(link.c.registration_id.in_(by_person))
-            .order_by(term.position, term.id)
-        )
-        for registration_id, name in db.session.execute(query):
+    for terms, attribute in ((ROLE_TAGS, "role_tags"), (TOPICS, "topics")):
+        for registration_id, names in term_names(terms, list(by_person)).items():
             for row in by_person[registration_id]:
-                getattr(row, attribute).append(name)
+                getattr(row, attribute).extend(names)
