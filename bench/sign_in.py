@@ -28,12 +28,14 @@ EMAIL, PASSWORD = "organiser@example.org", "the right password"
 
 
 def make_app(tmp: Path):
-    """The app on a fresh SQLite database with one organiser; no CSRF, mail kept queued."""
+    """The app on a fresh SQLite database with one organiser; no CSRF, no rate limits (the
+    rounds would be paused as someone guessing), mail kept queued."""
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
             "SECRET_KEY": "bench-secret",
             "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
             "PAGE_CACHE_SECONDS": 0,
             "MAIL_SEND_AFTER_REQUEST": False,
             "MAIL_OUTBOX_FOLDER": str(tmp / "mail"),
