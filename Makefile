@@ -28,6 +28,11 @@ node_modules/axe-core/axe.min.js: package.json
 	@command -v apt-get >/dev/null || { echo "Install Chromium at /usr/bin/chromium to run the browser tests."; exit 1; }
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# Debian's zbar-tools reads the QR codes the app draws back, as a reader of its own.
+/usr/bin/zbarimg:
+	@command -v apt-get >/dev/null || { echo "Install zbarimg (zbar-tools) at /usr/bin/zbarimg to read QR codes back in the tests."; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools
+
 run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
@@ -35,7 +40,7 @@ run: $(VENV)/.installed
 	$(BIN)/flask run --port $(PORT)
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
-test: $(VENV)/.test-installed node_modules/axe-core/axe.min.js /usr/bin/chromium
+test: $(VENV)/.test-installed node_modules/axe-core/axe.min.js /usr/bin/chromium /usr/bin/zbarimg
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "Again on PostgreSQL: $$TEST_DATABASE_URL"; \

@@ -25,6 +25,7 @@ from surgery.matching import services as matching
 from surgery.matching.models import ACCEPTED, Match
 from surgery.surgeons.models import APPROVED, Surgeon
 from tests.conftest import book, manage_token, post_form
+from tests.qr_reader import read_qr
 from tests.test_floor import arrived, floor_url, here, surgeon_card, waiting
 from tests.test_matching_page import (
     add_surgeon,
@@ -285,6 +286,9 @@ def test_a_surgeons_own_page_shows_their_code_and_qr(client, gareth):
     assert victor.checkin_code in page
     qr = client.get(f"/volunteer/{token}/checkin-qr.svg")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+    assert read_qr(qr.data, ".svg") == [
+        f"http://127.0.0.1:5000/organise/checkin/{victor.checkin_code}"
+    ]
 
 
 def test_a_surgeon_not_confirmed_cannot_check_in_by_code(organiser_client, gareth):

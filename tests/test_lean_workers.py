@@ -1,5 +1,5 @@
 """A web worker loads only what serving pages needs: numpy and scipy wait for matching,
-Pillow for a share image, alembic for a migration, segno for a QR code; a worker on SQLite
+Pillow for a share image, alembic for a migration, zxing-cpp for a QR code; a worker on SQLite
 never loads PostgreSQL's dialect."""
 
 import json
@@ -8,7 +8,7 @@ import sys
 
 from tests.live_server import ROOT, server_env
 
-HEAVY = ("numpy", "scipy", "PIL", "alembic", "segno")
+HEAVY = ("numpy", "scipy", "PIL", "alembic", "zxingcpp")
 LOADED = (
     "import json, sys; from surgery import create_app; create_app(); "
     f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"

@@ -10,6 +10,7 @@ from surgery.bookings.models import Registration
 from surgery.domain.capacity import CANCELLED, CONFIRMED
 from surgery.extensions import db
 from tests.browser.conftest import describe_focus, screenshot, tab_to
+from tests.qr_reader import read_qr
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -69,6 +70,16 @@ def test_book_then_cancel_with_the_keyboard(page, base_url, seed, live_app):
     page.keyboard.press("Enter")
     page.wait_for_url(link["href"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Your booking")
+
+    # the check-in QR code, as the browser draws it at its size on the page, reads back as
+    # the address of this person's code
+    qr = page.get_by_role("img", name=re.compile("^QR code for your check-in code"))
+    with live_app.app_context():
+        code = db.session.scalars(
+            sa.select(Registration.checkin_code).where(Registration.email == EMAIL)
+        ).one()
+    address = f"{base_url}/organise/checkin/{code}"  # the server's PUBLIC_BASE_URL
+    assert read_qr(qr.screenshot(), ".png") == [address]
 
     # cancel the surgery space only
     tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Cancel Surgery space")
