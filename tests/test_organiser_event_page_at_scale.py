@@ -12,8 +12,10 @@ from surgery.audit.models import AuditEntry
 from surgery.bookings.models import Booking, Registration
 from surgery.domain import audit
 from surgery.domain.capacity import CANCELLED, CONFIRMED, WAITLISTED
-from surgery.events.models import SURGERY, WORKSHOP
+from surgery.domain.reminders import RELEASED, STILL_COMING
+from surgery.events.models import SURGERY, WORKSHOP, EventSession
 from surgery.extensions import db
+from surgery.reminders.models import Reminder
 from tests.booked_crowd import add_people, name_of, tag_names
 from tests.conftest import confirm_form, post_form
 
@@ -230,3 +232,39 @@ def test_a_session_filter_lists_only_its_people(organiser_client, make_event):
     assert names_on(only) == [name_of(n) for n in range(50, 70)]
     odd = organiser_client.get(page, query_string={"session": "x\u00e9", "q": "z" * 5000})
     assert odd.status_code == 200
+
+
+def test_a_pages_reminder_answers_are_read_by_its_bookings_not_from_the_whole_day(
+    organiser_client, crowded
+):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plans; PostgreSQL plans by its statistics")
+    # everyone reminded, half of them answered
+    day = db.session.execute(sa.select(Booking.id, EventSession.event_id).join(Booking.session))
+    answers = [STILL_COMING, None, RELEASED, None]
+    db.session.execute(
+        sa.insert(Reminder),
+        [
+            {"event_id": event_id, "booking_id": booking_id, "answer": answers[n % 4]}
+            for n, (booking_id, event_id) in enumerate(day)
+        ],
+    )
+    db.session.commit()
+    sent: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert organiser_client.get(f"{crowded}?page=7").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [
+        (s, p) for s, p in sent if re.match(r"SELECT reminder.booking_id, reminder.answer\b", s)
+    ]
+    connection = db.session.connection()
+    plan = [
+        row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    ]
+    assert any("(booking_id=?)" in step for step in plan), plan  # the page's 50, by index
