@@ -1,7 +1,7 @@
 """QR codes of check-in addresses, as PNG (for email) or SVG (for pages).
 
 zxing-cpp lays out the code: its encoder (zint, in C) chooses the best of the eight masks by
-the standard's penalty rules, as a scanner expects, in a tenth of a millisecond; the same
+the standard's penalty rules, as a scanner expects, in a fraction of a millisecond; the same
 choice in pure Python took most of a confirmation email's sending time. The layout is then
 drawn here, six pixels a module with a quiet border of two. zxing-cpp and Pillow are
 imported with the first code made (by the mail sender or a check-in page), not with every
@@ -9,6 +9,7 @@ web worker.
 """
 
 import io
+import itertools
 
 SCALE = 6  # pixels a module in the PNG; the SVG scales to what the page gives it
 BORDER = 2  # modules of quiet white around the code
@@ -51,16 +52,12 @@ def _svg(rows: list[bytes]) -> bytes:
     side = (len(rows) + 2 * BORDER) * SCALE
     runs = []
     for y, row in enumerate(rows):
-        x = 0
-        while x < len(row):
-            if row[x] > 127:
-                x += 1
-                continue
-            start = x
-            while x < len(row) and row[x] <= 127:
-                x += 1
-            left, top, width = (start + BORDER) * SCALE, (y + BORDER) * SCALE, (x - start) * SCALE
-            runs.append(f"M{left} {top}h{width}v{SCALE}h-{width}z")
+        top, left = (y + BORDER) * SCALE, BORDER * SCALE
+        for dark, modules in itertools.groupby(row, key=lambda v: v < 128):
+            width = len(list(modules)) * SCALE
+            if dark:
+                runs.append(f"M{left} {top}h{width}v{SCALE}h-{width}z")
+            left += width
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}"'
         f' width="{side}" height="{side}" shape-rendering="crispEdges">'
