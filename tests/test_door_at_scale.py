@@ -250,3 +250,18 @@ def test_the_bookings_spreadsheet_reads_the_same_statements_for_50_and_5000_peop
         assert day.last_name in answer.data.decode("utf-8-sig")
 
     assert len(sent[50]) == len(sent[5000]), (sent[50], sent[5000])
+
+
+def test_at_5000_people_the_floor_reads_the_pairings_of_those_waiting_by_their_bookings(
+    organiser_client, days
+):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's plans; PostgreSQL plans by its statistics")
+    plans = plans_of(organiser_client, f"{floor_url(days[5000])}/live")
+    [steps] = [
+        steps
+        for statement, steps in plans.items()
+        if re.search(r"help_record.back_in_queue\s+FROM help_record\s+WHERE", statement)
+    ]
+    # the twelve waiting, by index, not the session's 2,000 pairings
+    assert any("(booking_id=?)" in step for step in steps), steps

@@ -202,19 +202,20 @@ def _waits_began(session: EventSession, waiting: list[Booking]) -> dict[int, dt.
     with a surgeon before being sent back into the queue."""
     pairings: dict[int, list] = {}
     if waiting:
+        # found by booking, from the bookings' index (asking for the session too led SQLite
+        # through every pairing of the session); the session is checked here
         rows = db.session.execute(
             sa.select(
+                HelpRecord.session_id,
                 HelpRecord.booking_id,
                 HelpRecord.started_at,
                 HelpRecord.ended_at,
                 HelpRecord.back_in_queue,
-            ).where(
-                HelpRecord.session_id == session.id,
-                HelpRecord.booking_id.in_([b.id for b in waiting]),
-            )
+            ).where(HelpRecord.booking_id.in_([b.id for b in waiting]))
         )
-        for booking_id, *pair in rows:
-            pairings.setdefault(booking_id, []).append(tuple(pair))
+        for session_id, booking_id, *pair in rows:
+            if session_id == session.id:
+                pairings.setdefault(booking_id, []).append(tuple(pair))
     return {
         b.id: floor.waiting_since(b.registration.checked_in_at, pairings.get(b.id, []))
         for b in waiting
