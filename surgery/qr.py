@@ -22,18 +22,18 @@ def qr_image(url: str, kind: str = "png") -> bytes:
     return _svg(rows) if kind == "svg" else _png(rows)
 
 
-def _modules(url: str) -> list[bytes]:
-    """The code's rows of modules, one byte each: 0 dark, 255 light."""
+def _modules(url: str) -> list[list[bool]]:
+    """The code's rows of modules, True for a dark one."""
     import zxingcpp
 
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    matrix = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+    matrix = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # 0 dark, 255 light
     size = matrix.shape[1]
     flat = matrix.tobytes()
-    return [flat[y * size : (y + 1) * size] for y in range(matrix.shape[0])]
+    return [[v < 128 for v in flat[y * size : (y + 1) * size]] for y in range(matrix.shape[0])]
 
 
-def _png(rows: list[bytes]) -> bytes:
+def _png(rows: list[list[bool]]) -> bytes:
     """The code as a 1-bit greyscale PNG (0 dark, 1 light), SCALE pixels a module. Written
     here, not through Pillow: its 5 MB would stay in every web worker that sends mail."""
     side = (len(rows) + 2 * BORDER) * SCALE
@@ -45,7 +45,7 @@ def _png(rows: list[bytes]) -> bytes:
     blank = [line("1" * side)] * (BORDER * SCALE)
     lines = list(blank)
     for row in rows:
-        modules = "".join(("0" if v < 128 else "1") * SCALE for v in row)
+        modules = "".join(("0" if dark else "1") * SCALE for dark in row)
         lines += [line(edge + modules + edge)] * SCALE
     lines += blank
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1 bit, greyscale
@@ -60,14 +60,14 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _svg(rows: list[bytes]) -> bytes:
+def _svg(rows: list[list[bool]]) -> bytes:
     """The code as an SVG of one path, a run of dark modules at a time, SCALE units a module;
     it fills the size the page gives it."""
     side = (len(rows) + 2 * BORDER) * SCALE
     runs = []
     for y, row in enumerate(rows):
         top, left = (y + BORDER) * SCALE, BORDER * SCALE
-        for dark, modules in itertools.groupby(row, key=lambda v: v < 128):
+        for dark, modules in itertools.groupby(row):
             width = len(list(modules)) * SCALE
             if dark:
                 runs.append(f"M{left} {top}h{width}v{SCALE}h-{width}z")

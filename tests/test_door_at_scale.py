@@ -96,13 +96,16 @@ def test_check_in_and_the_floor_send_the_same_statements_for_50_and_5000_people(
         assert len(small) <= 16, label  # a fixed number, and a small one
 
 
+def plan_of(statement: str, parameters) -> list[str]:
+    """SQLite's plan for one statement sent with these parameters: its steps."""
+    plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    return [row[-1] for row in plan]
+
+
 def plans_of(client, url: str) -> dict[str, list[str]]:
     """SQLite's plan for each SELECT of a page built afresh: statement -> its steps."""
-    connection = db.session.connection()
     return {
-        statement: [
-            row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
-        ]
+        statement: plan_of(statement, params)
         for statement, params in sent_afresh(client, url)
         if statement.lstrip().upper().startswith("SELECT")
     }

@@ -18,6 +18,7 @@ from surgery.extensions import db
 from surgery.reminders.models import Reminder
 from tests.booked_crowd import add_people, name_of, tag_names
 from tests.conftest import confirm_form, post_form
+from tests.test_door_at_scale import plan_of, sent_by
 
 WORKSHOP_ONLY = [{"kind": WORKSHOP, "title": "Workshop", "capacity": 330}]
 PEOPLE = 400  # 330 booked and 70 waiting: eight pages of 50
@@ -250,21 +251,11 @@ def test_a_pages_reminder_answers_are_read_by_its_bookings_not_from_the_whole_da
         ],
     )
     db.session.commit()
-    sent: list[tuple[str, object]] = []
 
-    def record(_conn, _cursor, statement, parameters, *_args):
-        sent.append((statement, parameters))
+    sent, _ = sent_by(organiser_client, f"{crowded}?page=7")
 
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert organiser_client.get(f"{crowded}?page=7").status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     [(statement, parameters)] = [
         (s, p) for s, p in sent if re.match(r"SELECT reminder.booking_id, reminder.answer\b", s)
     ]
-    connection = db.session.connection()
-    plan = [
-        row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-    ]
+    plan = plan_of(statement, parameters)
     assert any("(booking_id=?)" in step for step in plan), plan  # the page's 50, by index
